@@ -1,0 +1,45 @@
+// Server: an HTTP/1.1 server (Boost.Beast over Asio) with keep-alive and pipelining-safe
+// sequential handling per connection.
+//
+// Thread-safety: Start() runs `threads` I/O threads. The Handler is called on an I/O thread
+// and must not block; it may complete the request later from any thread by calling the
+// Responder exactly once (e.g. from the log's group-commit thread). Stop() is idempotent,
+// closes the listener, and joins the threads.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "http/message.h"
+
+namespace fluxgate::http {
+
+using Responder = std::function<void(Response)>;
+using Handler = std::function<void(Request&&, Responder)>;
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;  // 0 = pick a free port (see Server::port())
+  int threads = 2;
+  uint64_t max_body_bytes = 8ull << 20;  // larger bodies get 413 and the connection closes
+  uint64_t max_header_bytes = 64ull << 10;
+  int idle_timeout_secs = 120;           // keep-alive connections idle longer are closed
+  uint32_t max_connections = 4096;       // further connections are accepted and closed
+  std::string name = "http";             // for log lines
+};
+
+class Server {
+ public:
+  static Result<std::unique_ptr<Server>> Start(const ServerOptions& options, Handler handler);
+  virtual ~Server() = default;
+  virtual uint16_t port() const = 0;
+  virtual void Stop() = 0;
+};
+
+// Parses "HOST:PORT" (IPv4, "[v6]" or a name); InvalidArgument if malformed.
+Result<std::pair<std::string, uint16_t>> ParseHostPort(const std::string& s);
+
+}  // namespace fluxgate::http
