@@ -1,0 +1,50 @@
+# Front door. `make` builds build/fluxgate (release); `make demo` and `make test` also
+# install what they need (Debian packages, idempotently) first. See README.md.
+JOBS ?= 2
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+
+.PHONY: all build deps test-deps demo test unit-tests e2e-tests asan clean format bench
+
+all: build
+
+build:
+	@if ! command -v cmake >/dev/null || ! command -v ninja >/dev/null; then ./scripts/install-deps.sh; fi
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD) -j $(JOBS)
+
+deps:
+	./scripts/install-deps.sh
+
+test-deps:
+	./scripts/install-deps.sh --test
+
+demo: deps build
+	./$(BUILD)/fluxgate demo
+
+# Everything: unit tests and end-to-end tests on the release build, then the unit tests
+# again under AddressSanitizer + UndefinedBehaviorSanitizer.
+test: test-deps build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
+	cd $(BUILD) && ctest --output-on-failure -L e2e
+	$(MAKE) asan
+
+unit-tests: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
+
+e2e-tests: build
+	cd $(BUILD) && ctest --output-on-failure -L e2e
+
+asan:
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFLUXGATE_SANITIZE=ON -DFLUXGATE_BENCH=OFF
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS) -L unit
+
+bench: build
+	./bench/run-ingest.sh
+
+format:
+	find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs everything fluxgate builds and tests with, from Debian packages only.
+# Idempotent: does nothing (and needs no network) when everything is already there.
+set -euo pipefail
+
+BUILD_PKGS=(
+  build-essential cmake ninja-build ccache pkg-config clang-format
+  libsimdjson-dev libboost-dev libcurl4-openssl-dev libssl-dev libfmt-dev libspdlog-dev
+  libcli11-dev libtomlplusplus-dev libzstd-dev liblz4-dev libgtest-dev libgmock-dev
+  libbenchmark-dev libmosquitto-dev libnats-dev
+)
+TEST_PKGS=(python3 python3-boto3 awscli curl nodejs npm)
+
+want=("${BUILD_PKGS[@]}")
+if [[ "${1:-}" == "--test" ]]; then want+=("${TEST_PKGS[@]}"); fi
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    # nodejs/npm may come from elsewhere on a developer machine; accept them on PATH.
+    if [[ "$p" == nodejs ]] && command -v node >/dev/null; then continue; fi
+    if [[ "$p" == npm ]] && command -v npm >/dev/null; then continue; fi
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "install-deps: all packages present"
+fi

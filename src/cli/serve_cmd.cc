@@ -1,0 +1,71 @@
+// `fluxgate serve`: run the server until SIGINT/SIGTERM.
+#include <signal.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "cli/serve_flags.h"
+#include "common/logging.h"
+#include "http/server.h"
+#include "server/node.h"
+
+namespace fluxgate::cli {
+namespace {
+
+int RunServe(const ServeFlags& flags) {
+  ServeConfig config;
+  if (Status st = ResolveServeConfig(flags, config); !st.ok()) {
+    std::fprintf(stderr, "fluxgate serve: %s\n", st.message().c_str());
+    return 2;
+  }
+  SetLogLevel(config.log_level);
+  // Block the shutdown signals before any thread starts so every thread inherits the mask
+  // and only sigwait() below sees them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto node = server::Node::Start(config);
+  if (!node.ok()) {
+    std::fprintf(stderr, "fluxgate serve: %s\n", node.status().message().c_str());
+    return 1;
+  }
+  auto logger = GetLogger("server");
+  std::printf("fluxgate: data directory %s (durability %s)\n", config.data_dir.c_str(),
+              config.durability.c_str());
+  std::printf("fluxgate: Kinesis API listening on http://%s:%u\n",
+              http::ParseHostPort(config.kinesis_listen)->first.c_str(),
+              (*node)->kinesis_port());
+  std::printf("fluxgate: HTTP listening on http://%s:%u (/healthz, /v1/streams)\n",
+              http::ParseHostPort(config.http_listen)->first.c_str(), (*node)->http_port());
+  std::fflush(stdout);
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  logger->info("received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  Status st = (*node)->Stop();
+  if (!st.ok()) {
+    logger->error("shutdown: {}", st.ToString());
+    return 1;
+  }
+  logger->info("shutdown complete: log flushed and fsynced");
+  return 0;
+}
+
+}  // namespace
+
+void RegisterServeCommand(CLI::App& app, int* exit_code) {
+  auto flags = std::make_shared<ServeFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "serve",
+      "Run the server: the durable stream log behind the Kinesis Data Streams API, plus the "
+      "HTTP listener (/healthz, admin API). Stops cleanly on SIGINT/SIGTERM.");
+  AddServeFlags(*cmd, *flags);
+  cmd->callback([flags, exit_code] { *exit_code = RunServe(*flags); });
+}
+
+}  // namespace fluxgate::cli

@@ -1,0 +1,40 @@
+#include "cli/serve_flags.h"
+
+#include <CLI/CLI.hpp>
+
+namespace fluxgate::cli {
+
+void AddServeFlags(CLI::App& cmd, ServeFlags& f) {
+  cmd.add_option("--config", f.config_file,
+                 "TOML config file; every flag below has a key of the same name with '_' "
+                 "(see docs/configuration.md). Flags override the file.")
+      ->check(CLI::ExistingFile);
+  cmd.add_option("--data-dir", f.data_dir,
+                 "Directory for streams, segments and metadata (default ./fluxgate-data; "
+                 "key data_dir)");
+  cmd.add_option("--kinesis-listen", f.kinesis_listen,
+                 "HOST:PORT of the Kinesis Data Streams API (default 127.0.0.1:4567; key "
+                 "kinesis_listen)");
+  cmd.add_option("--http-listen", f.http_listen,
+                 "HOST:PORT of the HTTP listener: /healthz, /v1 admin API (default "
+                 "127.0.0.1:8080; key http_listen)");
+  cmd.add_option("--durability", f.durability,
+                 "fsync: acknowledge a put only after it is on disk (default). none: skip "
+                 "fsync, for benchmarks only; acknowledged data may be lost on power failure "
+                 "(key durability)")
+      ->check(CLI::IsMember({"fsync", "none"}));
+  cmd.add_option("--log-level", f.log_level,
+                 "trace, debug, info (default), warn, error, critical or off (key log_level)");
+}
+
+Status ResolveServeConfig(const ServeFlags& f, ServeConfig& c) {
+  if (!f.config_file.empty()) FG_RETURN_IF_ERROR(LoadConfigFile(f.config_file, c));
+  if (!f.data_dir.empty()) c.data_dir = f.data_dir;
+  if (!f.kinesis_listen.empty()) c.kinesis_listen = f.kinesis_listen;
+  if (!f.http_listen.empty()) c.http_listen = f.http_listen;
+  if (!f.durability.empty()) c.durability = f.durability;
+  if (!f.log_level.empty()) c.log_level = f.log_level;
+  return ValidateConfig(c);
+}
+
+}  // namespace fluxgate::cli

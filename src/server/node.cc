@@ -1,0 +1,94 @@
+#include "server/node.h"
+
+#include "common/logging.h"
+#include "http/server.h"
+#include "kinesis/api.h"
+#include "log/log_manager.h"
+#include "web/http_api.h"
+
+namespace fluxgate::server {
+
+struct Node::Impl {
+  std::unique_ptr<log::LogManager> log;
+  std::unique_ptr<kinesis::KinesisApi> kinesis;
+  std::unique_ptr<web::HttpApi> web;
+  std::unique_ptr<http::Server> kinesis_server;
+  std::unique_ptr<http::Server> http_server;
+  bool stopped = false;
+};
+
+Node::Node() : impl_(std::make_unique<Impl>()) {}
+Node::~Node() { (void)Stop(); }
+
+Result<std::unique_ptr<Node>> Node::Start(const ServeConfig& c) {
+  auto logger = GetLogger("server");
+  std::unique_ptr<Node> node(new Node());
+  Impl& n = *node->impl_;
+
+  log::LogOptions lo;
+  lo.data_dir = c.data_dir;
+  lo.durability = c.durability == "none" ? log::Durability::kNone : log::Durability::kFsync;
+  lo.segment_bytes = c.log.segment_bytes;
+  lo.index_interval_bytes = c.log.index_interval_bytes;
+  lo.max_pending_bytes = c.log.max_pending_bytes;
+  lo.shard_write_records_per_sec = c.log.shard_write_records_per_sec;
+  lo.shard_write_bytes_per_sec = c.log.shard_write_bytes_per_sec;
+  lo.retention_check_interval_ms = c.log.retention_check_interval_ms;
+  FG_ASSIGN_OR_RETURN(n.log, log::LogManager::Open(lo));
+
+  kinesis::KinesisOptions ko;
+  ko.region = c.kinesis.region;
+  ko.account_id = c.kinesis.account_id;
+  ko.create_delay_ms = c.kinesis.create_delay_ms;
+  ko.delete_delay_ms = c.kinesis.delete_delay_ms;
+  ko.update_delay_ms = c.kinesis.update_delay_ms;
+  ko.iterator_ttl_ms = c.kinesis.iterator_ttl_ms;
+  ko.shard_limit = c.kinesis.shard_limit;
+  ko.on_demand_shards = c.kinesis.on_demand_shards;
+  n.kinesis = std::make_unique<kinesis::KinesisApi>(n.log.get(), ko);
+  n.web = std::make_unique<web::HttpApi>(n.log.get());
+
+  FG_ASSIGN_OR_RETURN(auto kaddr, http::ParseHostPort(c.kinesis_listen));
+  http::ServerOptions kso;
+  kso.host = kaddr.first;
+  kso.port = kaddr.second;
+  kso.threads = c.kinesis.threads;
+  kso.max_body_bytes = c.kinesis.max_request_bytes;
+  kso.name = "kinesis";
+  kinesis::KinesisApi* api = n.kinesis.get();
+  FG_ASSIGN_OR_RETURN(n.kinesis_server,
+                      http::Server::Start(kso, [api](http::Request&& req, http::Responder r) {
+                        api->Handle(std::move(req), std::move(r));
+                      }));
+
+  FG_ASSIGN_OR_RETURN(auto haddr, http::ParseHostPort(c.http_listen));
+  http::ServerOptions hso;
+  hso.host = haddr.first;
+  hso.port = haddr.second;
+  hso.threads = c.http.threads;
+  hso.max_body_bytes = 1ull << 20;
+  hso.name = "http";
+  web::HttpApi* web = n.web.get();
+  FG_ASSIGN_OR_RETURN(n.http_server,
+                      http::Server::Start(hso, [web](http::Request&& req, http::Responder r) {
+                        web->Handle(std::move(req), std::move(r));
+                      }));
+  return node;
+}
+
+uint16_t Node::kinesis_port() const { return impl_->kinesis_server->port(); }
+uint16_t Node::http_port() const { return impl_->http_server->port(); }
+log::LogManager* Node::log() const { return impl_->log.get(); }
+
+Status Node::Stop() {
+  if (impl_->stopped) return Status::Ok();
+  impl_->stopped = true;
+  // Listeners first so no new request reaches the log, then the log flushes and fsyncs.
+  if (impl_->http_server) impl_->http_server->Stop();
+  if (impl_->kinesis_server) impl_->kinesis_server->Stop();
+  Status st;
+  if (impl_->log) st = impl_->log->Close();
+  return st;
+}
+
+}  // namespace fluxgate::server

@@ -1,0 +1,79 @@
+#include "web/http_api.h"
+
+#include "common/json_escape.h"
+#include "log/log_manager.h"
+
+namespace fluxgate::web {
+namespace {
+
+http::Response Json(int status, std::string body) {
+  http::Response r;
+  r.status = status;
+  r.content_type = "application/json";
+  r.body = std::move(body);
+  return r;
+}
+
+http::Response Error(int status, std::string_view message) {
+  std::string body = "{\"error\":";
+  AppendJsonString(body, message);
+  body += "}";
+  return Json(status, std::move(body));
+}
+
+}  // namespace
+
+void HttpApi::Handle(http::Request&& req, http::Responder respond) {
+  std::string_view path = req.target;
+  if (auto q = path.find('?'); q != std::string_view::npos) path = path.substr(0, q);
+  if (req.method != "GET" && req.method != "HEAD")
+    return respond(Error(405, "only GET is supported on " + std::string(path)));
+  if (path == "/healthz") return respond(Json(200, "{\"status\":\"ok\"}"));
+  if (path == "/v1/streams") return respond(Streams());
+  constexpr std::string_view kPrefix = "/v1/streams/";
+  if (path.substr(0, kPrefix.size()) == kPrefix)
+    return respond(Stream(std::string(path.substr(kPrefix.size()))));
+  respond(Error(404, "no such path: " + std::string(path)));
+}
+
+http::Response HttpApi::Streams() const {
+  std::string body = "{\"streams\":[";
+  bool first = true;
+  for (const std::string& name : log_->ListStreams()) {
+    if (!first) body += ',';
+    first = false;
+    AppendJsonString(body, name);
+  }
+  body += "]}";
+  return Json(200, std::move(body));
+}
+
+// One stream with per-shard record counts (records retained = end - trim).
+http::Response HttpApi::Stream(const std::string& name) const {
+  auto meta = log_->DescribeStream(name);
+  if (!meta.ok()) return Error(404, meta.status().message());
+  std::string body = "{\"name\":";
+  AppendJsonString(body, meta->name);
+  body += ",\"retention_hours\":" + std::to_string(meta->retention_hours);
+  body += ",\"shards\":[";
+  uint64_t total = 0;
+  bool first = true;
+  for (const auto& s : meta->shards) {
+    auto bounds = log_->ShardBounds(name, s.index);
+    if (!bounds.ok()) continue;
+    auto [trim, end] = *bounds;
+    total += end - trim;
+    if (!first) body += ',';
+    first = false;
+    body += "{\"shard_id\":";
+    AppendJsonString(body, log::ShardIdFor(s.index));
+    body += ",\"open\":" + std::string(s.open() ? "true" : "false");
+    body += ",\"trim_offset\":" + std::to_string(trim);
+    body += ",\"end_offset\":" + std::to_string(end);
+    body += ",\"records\":" + std::to_string(end - trim) + "}";
+  }
+  body += "],\"records\":" + std::to_string(total) + "}";
+  return Json(200, std::move(body));
+}
+
+}  // namespace fluxgate::web
