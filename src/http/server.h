@@ -31,12 +31,29 @@ struct ServerOptions {
   std::string name = "http";             // for log lines
 };
 
+// Counters for tests and the metrics page; read with relaxed ordering, so a snapshot taken
+// while traffic flows may be a few events behind.
+struct ServerStats {
+  uint64_t connections_accepted = 0;  // every accepted socket, rejected ones included
+  uint64_t connections_rejected = 0;  // closed at once because max_connections was reached
+  uint64_t connections_open = 0;
+  uint64_t requests = 0;        // complete requests handed to the Handler
+  uint64_t bad_requests = 0;    // answered 4xx/5xx by the server itself (400, 413, 431, 505)
+};
+
 class Server {
  public:
+  // Binds, listens and starts the I/O threads. A bind failure (address in use, unknown
+  // host) is an IOError naming the address.
   static Result<std::unique_ptr<Server>> Start(const ServerOptions& options, Handler handler);
+  // Stops the server (see Stop()). Must not be called from an I/O thread.
   virtual ~Server() = default;
   virtual uint16_t port() const = 0;
+  // Stops accepting, closes every connection (responses not yet written are dropped),
+  // and joins the I/O threads. Responders called afterwards do nothing. Idempotent;
+  // must not be called from an I/O thread (it would wait for itself).
   virtual void Stop() = 0;
+  virtual ServerStats stats() const = 0;
 };
 
 // Parses "HOST:PORT" (IPv4, "[v6]" or a name); InvalidArgument if malformed.

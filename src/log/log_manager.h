@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -24,12 +25,14 @@ namespace fluxgate::log {
 
 enum class Durability { kFsync, kNone };
 
+class Env;  // log/env.h: the file-system interface (fault injection in tests)
+
 struct LogOptions {
   std::string data_dir = "./fluxgate-data";
   Durability durability = Durability::kFsync;
-  uint64_t segment_bytes = 64ull << 20;     // roll the active segment past this size
-  uint32_t index_interval_bytes = 4096;     // one sparse index entry per this many bytes
-  uint32_t max_record_bytes = 1u << 20;     // data + partition key
+  uint64_t segment_bytes = 64ull << 20;  // roll the active segment past this size
+  uint32_t index_interval_bytes = 4096;  // one sparse index entry per this many bytes
+  uint32_t max_record_bytes = 1u << 20;  // data + partition key
   // Per-shard write limits (0 = unlimited, the default). Enforced per 1-second window.
   uint64_t shard_write_records_per_sec = 0;
   uint64_t shard_write_bytes_per_sec = 0;
@@ -37,6 +40,13 @@ struct LogOptions {
   // Upper bound of bytes queued for the group-commit thread; Append fails records with
   // ProvisionedThroughputExceededException past it (backpressure instead of memory growth).
   uint64_t max_pending_bytes = 256ull << 20;
+  // Account id used in throttling messages ("... under account 000000000000.").
+  std::string account_id = "000000000000";
+  // Wall clock in epoch milliseconds (arrival times, retention, shard creation times).
+  // Tests inject a fake one; empty = the system clock.
+  std::function<int64_t()> clock;
+  // File-system access; nullptr = DefaultEnv() (POSIX). Not owned; must outlive the log.
+  Env* env = nullptr;
 };
 
 // Summary of what recovery found and did at Open(), also written to the log.

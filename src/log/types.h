@@ -36,9 +36,9 @@ enum class StreamMode { kProvisioned, kOnDemand };
 struct ShardMeta {
   uint32_t index = 0;
   u128 starting_hash_key = 0;
-  u128 ending_hash_key = kMaxHashKey;  // inclusive
+  u128 ending_hash_key = kMaxHashKey;       // inclusive
   std::optional<uint32_t> parent;           // set for split/merge children
-  std::optional<uint32_t> adjacent_parent;  // set for merge children
+  std::optional<uint32_t> adjacent_parent;  // merge children; UpdateShardCount 2nd overlap
   int64_t created_ms = 0;                   // creation wall-clock time of this shard
   // Set when the shard is closed by a split/merge: the offset one past its last record.
   // A closed shard accepts no appends but stays readable until retention removes it.
@@ -86,10 +86,10 @@ struct StoredRecord {
 
 struct ReadResult {
   std::vector<StoredRecord> records;
-  ShardOffset next_offset = 0;   // where the next read should start
-  ShardOffset trim_offset = 0;   // oldest offset still retained in the shard
-  ShardOffset end_offset = 0;    // one past the newest durable record
-  int64_t newest_arrival_ms = 0; // arrival time of the newest durable record (0 if empty)
+  ShardOffset next_offset = 0;    // where the next read should start
+  ShardOffset trim_offset = 0;    // oldest offset still retained in the shard
+  ShardOffset end_offset = 0;     // one past the newest durable record
+  int64_t newest_arrival_ms = 0;  // arrival time of the newest durable record (0 if empty)
   bool shard_closed = false;
   // True when the shard is closed and next_offset has reached its end: the reader is done.
   bool shard_drained = false;

@@ -1,0 +1,45 @@
+// ServerCore: the state a Server shares with its connections. Internal to src/http.
+//
+// Thread-safety: `options`, `handler` and `log` are immutable after construction; the
+// counters are atomics; `stopped` and `connections` are guarded by `mu`. The io_context
+// is run by the server's I/O threads.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <unordered_set>
+
+#include "http/server.h"
+
+namespace spdlog {
+class logger;
+}
+
+namespace fluxgate::http {
+
+class Connection;
+
+struct ServerCore {
+  ServerCore(const ServerOptions& opts, Handler h);
+
+  boost::asio::io_context ioc;
+  const ServerOptions options;
+  const Handler handler;
+  const std::shared_ptr<spdlog::logger> log;
+
+  std::atomic<uint64_t> accepted{0};
+  std::atomic<uint64_t> rejected{0};
+  std::atomic<uint64_t> requests{0};
+  std::atomic<uint64_t> bad_requests{0};
+
+  std::mutex mu;
+  // Set once by Stop(). After it is set no Responder posts onto `ioc` and no connection
+  // is registered, so every connection Stop() closes is in `connections`.
+  bool stopped = false;                          // GUARDED_BY(mu)
+  std::unordered_set<Connection*> connections;   // GUARDED_BY(mu); non-owning
+};
+
+}  // namespace fluxgate::http

@@ -1,0 +1,512 @@
+"""Shared harness for fluxgate's end-to-end tests.
+
+Each tests/e2e/test_*.py file runs standalone:
+
+    /usr/bin/python3 tests/e2e/test_records.py --binary build/fluxgate
+    /usr/bin/python3 tests/e2e/test_records.py --endpoint http://127.0.0.1:4567   # any Kinesis peer
+
+With --binary, the harness starts fluxgate on free loopback ports with a temporary data dir,
+waits for GET /healthz to answer 200, and stops it with SIGTERM at the end. With --endpoint
+it talks to an already running server (e.g. kinesalite) and skips the tests that need to
+start, kill or restart the binary. The environment variables FLUXGATE_BINARY and
+FLUXGATE_ENDPOINT are read when the flags are absent.
+
+Only the standard library, Debian's python3-boto3 and /usr/bin/aws are used.
+"""
+
+import argparse
+import base64
+import contextlib
+import glob
+import hashlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.error
+import urllib.request
+import uuid
+
+import boto3
+import botocore.auth
+import botocore.awsrequest
+import botocore.credentials
+from botocore.config import Config
+
+REGION = "us-east-1"
+ACCESS_KEY = "AKIDFLUXGATETEST"
+SECRET_KEY = "fluxgate-test-secret"
+AWS_CLI = "/usr/bin/aws"
+MAX_HASH_KEY = 2**128 - 1
+
+# Filled in by main() before the tests run.
+OPTIONS = argparse.Namespace(binary=None, endpoint=None, keep=False, verbose=False)
+
+
+# --------------------------------------------------------------------------- options / main
+
+def main():
+    """Parses --binary/--endpoint/--keep, then runs unittest on the calling module."""
+    parser = argparse.ArgumentParser(add_help=True)
+    parser.add_argument("--binary", default=os.environ.get("FLUXGATE_BINARY"),
+                        help="path to the fluxgate binary to start")
+    parser.add_argument("--endpoint", default=os.environ.get("FLUXGATE_ENDPOINT"),
+                        help="use an already running Kinesis endpoint instead of starting the binary")
+    parser.add_argument("--keep", action="store_true", help="keep temporary data dirs and logs")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    args, rest = parser.parse_known_args()
+    if not args.binary and not args.endpoint:
+        parser.error("need --binary PATH (or --endpoint URL)")
+    if args.binary:
+        args.binary = os.path.abspath(args.binary)
+    OPTIONS.binary, OPTIONS.endpoint = args.binary, args.endpoint
+    OPTIONS.keep, OPTIONS.verbose = args.keep, args.verbose
+    argv = [sys.argv[0]] + rest
+    prog = unittest.main(module="__main__", argv=argv, exit=False,
+                         verbosity=2, failfast=False, buffer=False,
+                         warnings="ignore")
+    result = prog.result
+    failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
+    passed = result.testsRun - failed - len(result.skipped)
+    print(f"{passed} passed, {failed} failed, {len(result.skipped)} skipped")
+    sys.exit(0 if result.wasSuccessful() else 1)
+
+
+def have_binary():
+    return bool(OPTIONS.binary) and not OPTIONS.endpoint
+
+
+def require_binary(testcase):
+    """Skips the calling test unless the harness starts the binary itself."""
+    if not have_binary():
+        testcase.skipTest("needs --binary (starts/stops the fluxgate process)")
+
+
+# --------------------------------------------------------------------------- servers
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServerError(Exception):
+    pass
+
+
+class Server:
+    """One fluxgate process on loopback ports with its own data dir.
+
+    start() / stop() (SIGTERM) / kill9() / restart() keep the same data dir and ports, so
+    a restart is what an operator would do. stdout and stderr go to files (never a pipe
+    that could fill up); output() returns everything the process printed so far, across
+    restarts.
+    """
+
+    def __init__(self, binary=None, data_dir=None, durability="fsync", extra_args=(),
+                 config_text=None, use_config_for_addresses=False):
+        self.binary = binary or OPTIONS.binary
+        self.workdir = tempfile.mkdtemp(prefix="fluxgate-e2e-")
+        self.data_dir = data_dir or os.path.join(self.workdir, "data")
+        self.durability = durability
+        self.extra_args = list(extra_args)
+        self.kinesis_port = free_port()
+        self.http_port = free_port()
+        self.config_path = None
+        if config_text is not None:
+            self.config_path = os.path.join(self.workdir, "fluxgate.toml")
+            with open(self.config_path, "w") as f:
+                f.write(config_text)
+        self.use_config_for_addresses = use_config_for_addresses
+        self.proc = None
+        self.runs = 0
+        self.last_returncode = None
+
+    # -- addresses
+    @property
+    def endpoint(self):
+        return f"http://127.0.0.1:{self.kinesis_port}"
+
+    @property
+    def http_base(self):
+        return f"http://127.0.0.1:{self.http_port}"
+
+    def command(self):
+        cmd = [self.binary, "serve"]
+        if not self.use_config_for_addresses:
+            cmd += ["--data-dir", self.data_dir,
+                    "--kinesis-listen", f"127.0.0.1:{self.kinesis_port}",
+                    "--http-listen", f"127.0.0.1:{self.http_port}"]
+            if self.durability:
+                cmd += ["--durability", self.durability]
+        if self.config_path:
+            cmd += ["--config", self.config_path]
+        return cmd + self.extra_args
+
+    def log_paths(self, run=None):
+        run = self.runs if run is None else run
+        return (os.path.join(self.workdir, f"run{run}.stdout"),
+                os.path.join(self.workdir, f"run{run}.stderr"))
+
+    # -- lifecycle
+    def start(self, timeout=30.0):
+        if self.proc is not None and self.proc.poll() is None:
+            raise ServerError("server already running")
+        self.runs += 1
+        out_path, err_path = self.log_paths()
+        with open(out_path, "wb") as out, open(err_path, "wb") as err:
+            self.proc = subprocess.Popen(self.command(), stdout=out, stderr=err,
+                                         stdin=subprocess.DEVNULL, cwd=self.workdir)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            rc = self.proc.poll()
+            if rc is not None:
+                raise ServerError(f"fluxgate exited with {rc} during startup: "
+                                  f"{' '.join(self.command())}\n{self.run_output()}")
+            if self.healthz_status() == 200:
+                return self
+            time.sleep(0.05)
+        self.kill9()
+        raise ServerError(f"/healthz did not answer 200 within {timeout}s: "
+                          f"{' '.join(self.command())}\n{self.run_output()}")
+
+    def healthz_status(self):
+        try:
+            with urllib.request.urlopen(self.http_base + "/healthz", timeout=2) as r:
+                return r.status
+        except urllib.error.HTTPError as e:
+            return e.code
+        except (urllib.error.URLError, OSError):
+            return None
+
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self, timeout=30.0):
+        """SIGTERM and wait; returns the exit code (kills -9 and raises on a hang)."""
+        if not self.running():
+            return self.proc.returncode if self.proc else None
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.last_returncode = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise ServerError(f"fluxgate did not exit within {timeout}s of SIGTERM\n"
+                              f"{self.run_output()}")
+        return self.last_returncode
+
+    def kill9(self):
+        if self.running():
+            self.proc.send_signal(signal.SIGKILL)
+            self.last_returncode = self.proc.wait()
+        return self.last_returncode
+
+    def restart(self, timeout=30.0):
+        self.stop()
+        return self.start(timeout=timeout)
+
+    def cleanup(self):
+        try:
+            self.kill9()
+        finally:
+            if not OPTIONS.keep:
+                shutil.rmtree(self.workdir, ignore_errors=True)
+            else:
+                print(f"[harness] kept {self.workdir}", file=sys.stderr)
+
+    # -- output
+    def run_output(self, run=None):
+        out_path, err_path = self.log_paths(run)
+        text = ""
+        for label, p in (("stdout", out_path), ("stderr", err_path)):
+            try:
+                with open(p, "rb") as f:
+                    text += f"--- {label} (run {run or self.runs}) ---\n" + \
+                            f.read().decode("utf-8", "replace")
+            except FileNotFoundError:
+                pass
+        return text
+
+    def stdout(self, run=None):
+        with open(self.log_paths(run)[0], "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def stderr(self, run=None):
+        with open(self.log_paths(run)[1], "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def output(self):
+        return "".join(self.run_output(r) for r in range(1, self.runs + 1))
+
+    # -- files
+    def segment_files(self):
+        """Segment files under DATA/streams, oldest first by (mtime, path)."""
+        return segment_files(self.data_dir)
+
+    def client(self, **kw):
+        return kinesis_client(self.endpoint, **kw)
+
+
+class Remote:
+    """An already running endpoint (--endpoint). Cannot be restarted."""
+
+    def __init__(self, endpoint):
+        self.endpoint = endpoint.rstrip("/")
+
+    def client(self, **kw):
+        return kinesis_client(self.endpoint, **kw)
+
+    def cleanup(self):
+        pass
+
+
+def shared_server(**kw):
+    """The server a test module uses: a started Server with --binary, else a Remote."""
+    if OPTIONS.endpoint:
+        return Remote(OPTIONS.endpoint)
+    return Server(**kw).start()
+
+
+# docs/formats/log.md: segments are <base offset, 20 digits>.seg with an optional .idx beside.
+SEGMENT_PATTERNS = ("*.seg",)
+INDEX_PATTERNS = ("*.idx",)
+
+
+def _files_under(root, patterns):
+    found = set()
+    for pat in patterns:
+        found.update(glob.glob(os.path.join(root, "**", pat), recursive=True))
+    return sorted((p for p in found if os.path.isfile(p)),
+                  key=lambda p: (os.path.getmtime(p), p))
+
+
+def segment_files(data_dir):
+    return _files_under(os.path.join(data_dir, "streams"), SEGMENT_PATTERNS)
+
+
+def index_files(data_dir):
+    return _files_under(os.path.join(data_dir, "streams"), INDEX_PATTERNS)
+
+
+# --------------------------------------------------------------------------- clients
+
+def kinesis_client(endpoint, max_attempts=3, validate=True, read_timeout=30):
+    """A boto3 Kinesis client for `endpoint` with dummy credentials.
+
+    max_attempts counts the first try ("standard" retry mode). validate=False turns off
+    botocore's client-side parameter validation so the server's own validation is tested.
+    """
+    cfg = Config(region_name=REGION,
+                 retries={"max_attempts": max_attempts, "mode": "standard"},
+                 connect_timeout=5, read_timeout=read_timeout,
+                 parameter_validation=validate)
+    return boto3.session.Session().client(
+        "kinesis", endpoint_url=endpoint, region_name=REGION,
+        aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY, config=cfg)
+
+
+def aws_cli(endpoint, *args, check=True, timeout=120, input_text=None):
+    """Runs `/usr/bin/aws --endpoint-url ENDPOINT ARGS...`; returns CompletedProcess.
+
+    Parses stdout as JSON into .json when it looks like JSON.
+    """
+    env = dict(os.environ)
+    env.update({"AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+                "AWS_DEFAULT_REGION": REGION, "AWS_PAGER": "", "AWS_MAX_ATTEMPTS": "3",
+                "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null"})
+    env.pop("AWS_PROFILE", None)
+    cmd = [AWS_CLI, "--endpoint-url", endpoint, "--output", "json"] + list(args)
+    p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout,
+                       input=input_text)
+    p.cmd = cmd
+    p.json = None
+    if p.stdout.strip().startswith(("{", "[")):
+        p.json = json.loads(p.stdout)
+    if check and p.returncode != 0:
+        raise AssertionError(f"aws CLI failed (rc={p.returncode}): {' '.join(cmd)}\n"
+                             f"stdout: {p.stdout}\nstderr: {p.stderr}")
+    return p
+
+
+def raw_request(endpoint, target, body, content_type="application/x-amz-json-1.1",
+                sign=True, extra_headers=None):
+    """POSTs raw bytes with X-Amz-Target (SigV4-signed by botocore unless sign=False).
+
+    Returns (status, headers dict with lowercase names, body bytes, parsed JSON or None).
+    """
+    if isinstance(body, str):
+        body = body.encode()
+    headers = {"Content-Type": content_type}
+    if target is not None:
+        headers["X-Amz-Target"] = target
+    headers.update(extra_headers or {})
+    url = endpoint.rstrip("/") + "/"
+    if sign:
+        req = botocore.awsrequest.AWSRequest(method="POST", url=url, data=body,
+                                             headers=headers)
+        creds = botocore.credentials.Credentials(ACCESS_KEY, SECRET_KEY)
+        botocore.auth.SigV4Auth(creds, "kinesis", REGION).add_auth(req)
+        headers = dict(req.headers.items())
+    r = urllib.request.Request(url, data=body, method="POST", headers=headers)
+    try:
+        with urllib.request.urlopen(r, timeout=30) as resp:
+            status, hdrs, data = resp.status, resp.headers, resp.read()
+    except urllib.error.HTTPError as e:
+        status, hdrs, data = e.code, e.headers, e.read()
+    parsed = None
+    try:
+        parsed = json.loads(data) if data else None
+    except ValueError:
+        pass
+    return status, {k.lower(): v for k, v in hdrs.items()}, data, parsed
+
+
+def error_type(parsed):
+    """The exception name of an error body the way botocore derives it."""
+    t = (parsed or {}).get("__type", "")
+    return t.split("#")[-1].split(":")[0]
+
+
+# --------------------------------------------------------------------------- helpers
+
+@contextlib.contextmanager
+def dump_output_on_failure(server, tail=8000):
+    """Prints the tail of everything the server printed if the block raises."""
+    try:
+        yield
+    except BaseException:
+        if isinstance(server, Server):
+            print(f"\n[harness] server output (last {tail} chars):\n" + server.output()[-tail:],
+                  file=sys.stderr)
+        raise
+
+
+def unique_name(prefix="e2e"):
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def md5_hash_key(partition_key):
+    return int.from_bytes(hashlib.md5(partition_key.encode("utf-8")).digest(), "big")
+
+
+def shard_for_hash(shards, h):
+    """The open shard (no EndingSequenceNumber) whose HashKeyRange holds h."""
+    for s in shards:
+        if "EndingSequenceNumber" in s.get("SequenceNumberRange", {}):
+            continue
+        r = s["HashKeyRange"]
+        if int(r["StartingHashKey"]) <= h <= int(r["EndingHashKey"]):
+            return s["ShardId"]
+    return None
+
+
+def wait_active(client, stream, timeout=60):
+    """Polls DescribeStreamSummary every 0.2 s until ACTIVE (no 10 s waiter delay)."""
+    deadline = time.monotonic() + timeout
+    status = None
+    while time.monotonic() < deadline:
+        status = client.describe_stream_summary(StreamName=stream)[
+            "StreamDescriptionSummary"]["StreamStatus"]
+        if status == "ACTIVE":
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"stream {stream} not ACTIVE after {timeout}s (last status {status})")
+
+
+def wait_gone(client, stream, timeout=60):
+    client.get_waiter("stream_not_exists").wait(
+        StreamName=stream, WaiterConfig={"Delay": 1, "MaxAttempts": timeout})
+
+
+def create_stream(client, stream, shards=1, **kw):
+    client.create_stream(StreamName=stream, ShardCount=shards, **kw)
+    wait_active(client, stream)
+
+
+def delete_stream_quietly(client, stream):
+    try:
+        client.delete_stream(StreamName=stream)
+    except Exception:
+        return
+    try:
+        wait_gone(client, stream, timeout=30)
+    except Exception:
+        pass
+
+
+def list_all_shards(client, stream):
+    shards, token = [], None
+    while True:
+        kw = {"NextToken": token} if token else {"StreamName": stream}
+        resp = client.list_shards(**kw)
+        shards += resp["Shards"]
+        token = resp.get("NextToken")
+        if not token:
+            return shards
+
+
+def read_shard(client, stream, shard_id, iterator_type="TRIM_HORIZON", limit=None,
+               max_calls=2000, **iter_kw):
+    """Reads one shard from the given iterator until caught up (open shard: an empty
+    response with MillisBehindLatest == 0) or drained (closed shard: no NextShardIterator).
+
+    Returns (records, last_response).
+    """
+    it = client.get_shard_iterator(StreamName=stream, ShardId=shard_id,
+                                   ShardIteratorType=iterator_type, **iter_kw)["ShardIterator"]
+    records, resp = [], None
+    for _ in range(max_calls):
+        kw = {"ShardIterator": it}
+        if limit:
+            kw["Limit"] = limit
+        resp = client.get_records(**kw)
+        records += resp["Records"]
+        it = resp.get("NextShardIterator")
+        if not it:
+            return records, resp
+        if not resp["Records"] and resp.get("MillisBehindLatest", 0) == 0:
+            return records, resp
+    raise AssertionError(f"shard {shard_id} of {stream} not caught up after {max_calls} calls")
+
+
+def b64(data):
+    return base64.b64encode(data).decode()
+
+
+class ClientErrorAssertions:
+    """Mixin: assertRaisesCode(client_method, "ExceptionName", **kwargs)."""
+
+    def assertRaisesCode(self, code, fn, *args, **kwargs):
+        try:
+            result = fn(*args, **kwargs)
+        except Exception as e:  # botocore.exceptions.ClientError and subclasses
+            got = getattr(e, "response", {}).get("Error", {}).get("Code")
+            status = getattr(e, "response", {}).get("ResponseMetadata", {}).get("HTTPStatusCode")
+            if got != code:
+                self.fail(f"{getattr(fn, '__name__', fn)}({_short(kwargs)}): expected {code}, "
+                          f"got {type(e).__name__} code={got} status={status}: {e}")
+            # The client must raise its modeled class for modeled exceptions.
+            self.assertEqual(type(e).__name__, code if _is_modeled(fn, code) else type(e).__name__,
+                             f"client raised {type(e).__name__} for {code}")
+            return e
+        self.fail(f"{getattr(fn, '__name__', fn)}({_short(kwargs)}): expected {code}, "
+                  f"call succeeded: {_short(result)}")
+
+
+def _is_modeled(fn, code):
+    client = getattr(fn, "__self__", None)
+    if client is None:
+        return False
+    return code in [s for s in dir(client.exceptions) if not s.startswith("_")]
+
+
+def _short(obj, limit=300):
+    s = repr(obj)
+    return s if len(s) <= limit else s[:limit] + f"...({len(s)} chars)"

@@ -1,0 +1,105 @@
+#include "http/client.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "http/http_test_util.h"
+#include "http/server.h"
+
+namespace fluxgate::http {
+namespace {
+
+using testing::MustStart;
+using namespace std::chrono_literals;
+
+void Ok(Request&& req, Responder respond) {
+  Response r;
+  r.body = req.method + " " + req.target;
+  respond(std::move(r));
+}
+
+TEST(ClientTest, ReconnectsAfterServerClosedIdleConnection) {
+  ServerOptions opt;
+  opt.idle_timeout_secs = 1;
+  auto server = MustStart(opt, Ok);
+  ASSERT_TRUE(server);
+  Client client("127.0.0.1", server->port());
+  ASSERT_TRUE(client.Do("GET", "/a", {}, "").ok());
+  std::this_thread::sleep_for(1500ms);  // the server drops the idle connection
+  auto res = client.Do("GET", "/b", {}, "");
+  ASSERT_TRUE(res.ok()) << res.status().ToString();
+  EXPECT_EQ(res->body, "GET /b");
+  EXPECT_EQ(server->stats().connections_accepted, 2u);
+}
+
+TEST(ClientTest, ReconnectsAfterServerRestart) {
+  auto server = MustStart({}, Ok);
+  ASSERT_TRUE(server);
+  const uint16_t port = server->port();
+  Client client("127.0.0.1", port);
+  ASSERT_TRUE(client.Do("GET", "/a", {}, "").ok());
+  server.reset();
+  ServerOptions opt;
+  opt.port = port;
+  server = MustStart(opt, Ok);
+  ASSERT_TRUE(server);
+  auto res = client.Do("POST", "/b", {}, "x");
+  ASSERT_TRUE(res.ok()) << res.status().ToString();
+  EXPECT_EQ(res->body, "POST /b");
+}
+
+TEST(ClientTest, TimesOut) {
+  std::vector<std::thread> late;
+  auto server = MustStart({}, [&](Request&&, Responder respond) {
+    late.emplace_back([respond = std::move(respond)] {
+      std::this_thread::sleep_for(500ms);
+      respond(Response{});
+    });
+  });
+  ASSERT_TRUE(server);
+  Client client("127.0.0.1", server->port(), /*timeout_ms=*/100);
+  auto start = std::chrono::steady_clock::now();
+  auto res = client.Do("GET", "/", {}, "");
+  ASSERT_FALSE(res.ok());
+  EXPECT_NE(res.status().message().find("timed out"), std::string::npos)
+      << res.status().ToString();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 400ms);
+  for (auto& t : late) t.join();
+}
+
+TEST(ClientTest, ConnectionRefusedIsIOError) {
+  uint16_t port;
+  {
+    auto server = MustStart({}, Ok);
+    ASSERT_TRUE(server);
+    port = server->port();
+  }
+  Client client("127.0.0.1", port, 2000);
+  auto res = client.Do("GET", "/", {}, "");
+  ASSERT_FALSE(res.ok());
+  EXPECT_EQ(res.status().code(), Status::Code::kIOError);
+  EXPECT_NE(res.status().message().find("127.0.0.1:" + std::to_string(port)), std::string::npos)
+      << res.status().ToString();
+}
+
+TEST(ClientTest, CustomMethodAndNonOkStatus) {
+  auto server = MustStart({}, [](Request&& req, Responder respond) {
+    Response r;
+    r.status = 404;
+    r.content_type = "application/json";
+    r.body = "{\"m\":\"" + req.method + "\"}";
+    respond(std::move(r));
+  });
+  ASSERT_TRUE(server);
+  Client client("127.0.0.1", server->port());
+  auto res = client.Do("PURGE", "/", {}, "");
+  ASSERT_TRUE(res.ok()) << res.status().ToString();
+  EXPECT_EQ(res->status, 404);
+  EXPECT_EQ(res->content_type, "application/json");
+  EXPECT_EQ(res->body, "{\"m\":\"PURGE\"}");
+}
+
+}  // namespace
+}  // namespace fluxgate::http

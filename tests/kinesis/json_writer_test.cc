@@ -1,0 +1,66 @@
+#include "kinesis/json_writer.h"
+
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+namespace fluxgate::kinesis {
+namespace {
+
+TEST(JsonWriterTest, EscapesQuotesBackslashAndControlCharacters) {
+  std::string out;
+  JsonWriter w(out);
+  w.String(std::string_view("a\"b\\c\n\r\t\b\f\x01\x1f", 13));
+  EXPECT_EQ(out, R"("a\"b\\c\n\r\t\b\f\u0001\u001f")");
+}
+
+TEST(JsonWriterTest, PassesNonAsciiThroughAsUtf8) {
+  std::string out;
+  JsonWriter w(out);
+  w.String("héllo ✓ \xF0\x9F\x98\x80");
+  EXPECT_EQ(out, "\"héllo ✓ \xF0\x9F\x98\x80\"");
+}
+
+TEST(JsonWriterTest, EmbeddedNulIsEscaped) {
+  std::string out;
+  JsonWriter w(out);
+  w.String(std::string_view("a\0b", 3));
+  EXPECT_EQ(out, R"("a\u0000b")");
+}
+
+TEST(JsonWriterTest, PlacesCommasInNestedStructures) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginObject();
+  w.Key("a").Int(-1);
+  w.Key("b").BeginArray().Uint(1).Bool(true).Null().BeginObject().EndObject().EndArray();
+  w.Key("c").BeginObject().Key("d").String("x").EndObject();
+  w.Key("e").BeginArray().EndArray();
+  w.EndObject();
+  EXPECT_EQ(out, R"({"a":-1,"b":[1,true,null,{}],"c":{"d":"x"},"e":[]})");
+  simdjson::dom::parser parser;
+  EXPECT_EQ(parser.parse(out).error(), simdjson::SUCCESS);
+}
+
+TEST(JsonWriterTest, TimestampKeepsMilliseconds) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginArray().TimestampMs(1441215410867).TimestampMs(1000).TimestampMs(5).EndArray();
+  EXPECT_EQ(out, "[1441215410.867,1.000,0.005]");
+}
+
+TEST(JsonWriterTest, Base64Value) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginObject().Key("Data").Base64(std::string_view("hello\0\xff", 7)).EndObject();
+  EXPECT_EQ(out, R"({"Data":"aGVsbG8A/w=="})");
+}
+
+TEST(JsonWriterTest, EscapedKeys) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginObject().Key("k\"").String("v").EndObject();
+  EXPECT_EQ(out, R"({"k\"":"v"})");
+}
+
+}  // namespace
+}  // namespace fluxgate::kinesis
