@@ -58,10 +58,12 @@ Result<std::pair<std::string, uint16_t>> ParseHostPort(const std::string& s) {
 Result<Url> ParseUrl(const std::string& url) {
   auto sep = url.find("://");
   if (sep == std::string::npos)
-    return Status::InvalidArgument("missing scheme in URL '" + url + "' (want http://HOST:PORT/PATH)");
+    return Status::InvalidArgument("missing scheme in URL '" + url +
+                                   "' (want http://HOST:PORT/PATH)");
   std::string scheme = url.substr(0, sep);
   for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (scheme == "https") return Status::InvalidArgument("https is not supported yet: '" + url + "'");
+  if (scheme == "https")
+    return Status::InvalidArgument("https is not supported yet: '" + url + "'");
   if (scheme != "http")
     return Status::InvalidArgument("unsupported scheme '" + scheme + "' in URL '" + url + "'");
   std::string_view rest = std::string_view(url).substr(sep + 3);
@@ -69,8 +71,10 @@ Result<Url> ParseUrl(const std::string& url) {
   std::string_view authority = rest.substr(0, slash);
   Url out;
   out.scheme = scheme;
-  out.path = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
-  if (out.path.front() != '/') out.path.insert(0, "/");
+  // "http://h?q" has the path "/?q". Built by appending: g++ 12 warns falsely
+  // (-Wrestrict) on string::insert at position 0.
+  if (slash == std::string_view::npos || rest[slash] != '/') out.path.push_back('/');
+  if (slash != std::string_view::npos) out.path.append(rest.substr(slash));
   if (auto hash = out.path.find('#'); hash != std::string::npos) out.path.resize(hash);
   if (authority.find('@') != std::string_view::npos)
     return Status::InvalidArgument("user info in URL '" + url + "' is not supported");

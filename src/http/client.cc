@@ -32,6 +32,9 @@ struct Client::Impl {
       : host(std::move(h)), port(p), timeout(std::chrono::milliseconds(timeout_ms)) {
     host_header = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
                   std::to_string(port);
+    // Beast reads at most the buffer's free capacity per recv; a small buffer would read
+    // large responses 512 bytes at a time.
+    buffer.reserve(64 * 1024);
   }
 
   const std::string host;
@@ -117,8 +120,7 @@ struct Client::Impl {
       *retryable = !parser.got_some() &&
                    (ec == bhttp::error::end_of_stream || ec == net::error::eof ||
                     ec == net::error::connection_reset || ec == net::error::broken_pipe);
-      return Status::IOError("reading response from " + host_header + " failed: " +
-                             Describe(ec));
+      return Status::IOError("reading response from " + host_header + " failed: " + Describe(ec));
     }
     auto& msg = parser.get();
     Response out;

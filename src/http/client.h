@@ -18,7 +18,7 @@ struct Url {
   std::string scheme;  // "http"
   std::string host;
   uint16_t port = 80;
-  std::string path;    // "/" when absent
+  std::string path;  // "/" when absent
 };
 // Parses "http://host:port/path". Only http is supported for now (InvalidArgument else).
 Result<Url> ParseUrl(const std::string& url);

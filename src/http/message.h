@@ -16,11 +16,11 @@ struct Header {
 };
 
 struct Request {
-  std::string method;   // "GET", "POST", ...
-  std::string target;   // path plus query, as received ("/v1/x?y=1")
+  std::string method;           // "GET", "POST", ...
+  std::string target;           // path plus query, as received ("/v1/x?y=1")
   std::vector<Header> headers;  // names lower-cased, in arrival order
   std::string body;
-  std::string remote;   // peer address "ip:port", for logs
+  std::string remote;  // peer address "ip:port", for logs
 
   // First header with this (lower-case) name, or empty.
   std::string_view Get(std::string_view lower_name) const {

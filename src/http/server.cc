@@ -130,10 +130,10 @@ class ServerImpl final : public Server {
  private:
   void Accept() {
     auto strand = net::make_strand(core_->ioc);
-    acceptor_.async_accept(strand, [this, strand](boost::system::error_code ec,
-                                                  tcp::socket socket) mutable {
-      OnAccept(ec, std::move(strand), std::move(socket));
-    });
+    acceptor_.async_accept(
+        strand, [this, strand](boost::system::error_code ec, tcp::socket socket) mutable {
+          OnAccept(ec, std::move(strand), std::move(socket));
+        });
   }
 
   void OnAccept(boost::system::error_code ec, Connection::Strand strand, tcp::socket socket) {
@@ -174,12 +174,12 @@ class ServerImpl final : public Server {
   // when a Responder outlives the Server, e.g. one held by a storage thread during Stop().
   std::shared_ptr<ServerCore> core_;
   Connection::Strand accept_strand_;
-  tcp::acceptor acceptor_;          // used on accept_strand_ only, after Listen()
-  net::steady_timer retry_timer_;   // accept_strand_ only
+  tcp::acceptor acceptor_;         // used on accept_strand_ only, after Listen()
+  net::steady_timer retry_timer_;  // accept_strand_ only
   net::executor_work_guard<net::io_context::executor_type> work_;
   uint16_t port_ = 0;
 
-  std::mutex stop_mu_;               // serializes Stop()
+  std::mutex stop_mu_;                // serializes Stop()
   std::vector<std::thread> threads_;  // GUARDED_BY(stop_mu_) after Run()
   std::mutex exit_mu_;
   std::condition_variable exit_cv_;

@@ -26,9 +26,9 @@ struct ServerOptions {
   int threads = 2;
   uint64_t max_body_bytes = 8ull << 20;  // larger bodies get 413 and the connection closes
   uint64_t max_header_bytes = 64ull << 10;
-  int idle_timeout_secs = 120;           // keep-alive connections idle longer are closed
-  uint32_t max_connections = 4096;       // further connections are accepted and closed
-  std::string name = "http";             // for log lines
+  int idle_timeout_secs = 120;      // keep-alive connections idle longer are closed
+  uint32_t max_connections = 4096;  // further connections are accepted and closed
+  std::string name = "http";        // for log lines
 };
 
 // Counters for tests and the metrics page; read with relaxed ordering, so a snapshot taken
@@ -37,8 +37,8 @@ struct ServerStats {
   uint64_t connections_accepted = 0;  // every accepted socket, rejected ones included
   uint64_t connections_rejected = 0;  // closed at once because max_connections was reached
   uint64_t connections_open = 0;
-  uint64_t requests = 0;        // complete requests handed to the Handler
-  uint64_t bad_requests = 0;    // answered 4xx/5xx by the server itself (400, 413, 431, 505)
+  uint64_t requests = 0;      // complete requests handed to the Handler
+  uint64_t bad_requests = 0;  // answered 4xx/5xx by the server itself (400, 413, 431, 505)
 };
 
 class Server {

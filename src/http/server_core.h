@@ -38,8 +38,8 @@ struct ServerCore {
   std::mutex mu;
   // Set once by Stop(). After it is set no Responder posts onto `ioc` and no connection
   // is registered, so every connection Stop() closes is in `connections`.
-  bool stopped = false;                          // GUARDED_BY(mu)
-  std::unordered_set<Connection*> connections;   // GUARDED_BY(mu); non-owning
+  bool stopped = false;                         // GUARDED_BY(mu)
+  std::unordered_set<Connection*> connections;  // GUARDED_BY(mu); non-owning
 };
 
 }  // namespace fluxgate::http

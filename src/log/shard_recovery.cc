@@ -51,7 +51,8 @@ Result<std::shared_ptr<Shard>> Shard::Open(Env* env, const LogOptions& options,
         report->bytes_truncated += stats.bytes_truncated;
         logger->warn(
             "recovery: {}: truncated segment {} at byte {} ({}), dropping {} bytes; records "
-            "before it are intact, the cut bytes were never acknowledged",
+            "before it are intact (a torn tail was never acknowledged; damage further in "
+            "means the disk lost synced data)",
             dir, bases[i], stats.bad_position, stats.reason, stats.bytes_truncated);
       }
       if (!last) {

@@ -26,9 +26,9 @@ TEST(ParseHostPortTest, AcceptsIpv4NameAndBracketedIpv6) {
 }
 
 TEST(ParseHostPortTest, RejectsMalformed) {
-  for (const char* bad : {"", "localhost", "localhost:", ":8080", "host:http", "host:65536",
-                          "host:-1", "host:80x", "::1:80", "[::1]", "[::1]80", "[::1:80",
-                          "[]:80", "host: 80"}) {
+  for (const char* bad :
+       {"", "localhost", "localhost:", ":8080", "host:http", "host:65536", "host:-1", "host:80x",
+        "::1:80", "[::1]", "[::1]80", "[::1:80", "[]:80", "host: 80"}) {
     auto r = ParseHostPort(bad);
     EXPECT_FALSE(r.ok()) << "'" << bad << "' parsed as " << r->first << ":" << r->second;
     if (!r.ok()) {
@@ -75,8 +75,8 @@ TEST(ParseUrlTest, RejectsMalformedAndHttps) {
   ASSERT_FALSE(https.ok());
   EXPECT_TRUE(https.status().IsInvalidArgument());
   EXPECT_NE(https.status().message().find("https is not supported yet"), std::string::npos);
-  for (const char* bad : {"", "example.com:80/x", "ftp://h/", "http://", "http:///x",
-                          "http://h:/x", "http://h:99999/", "http://u@h/", "http://[::1/"}) {
+  for (const char* bad : {"", "example.com:80/x", "ftp://h/", "http://", "http:///x", "http://h:/x",
+                          "http://h:99999/", "http://u@h/", "http://[::1/"}) {
     auto r = ParseUrl(bad);
     EXPECT_FALSE(r.ok()) << "'" << bad << "' parsed as host " << r->host;
     if (!r.ok()) {

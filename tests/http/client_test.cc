@@ -63,8 +63,7 @@ TEST(ClientTest, TimesOut) {
   auto start = std::chrono::steady_clock::now();
   auto res = client.Do("GET", "/", {}, "");
   ASSERT_FALSE(res.ok());
-  EXPECT_NE(res.status().message().find("timed out"), std::string::npos)
-      << res.status().ToString();
+  EXPECT_NE(res.status().message().find("timed out"), std::string::npos) << res.status().ToString();
   EXPECT_LT(std::chrono::steady_clock::now() - start, 400ms);
   for (auto& t : late) t.join();
 }

@@ -162,8 +162,9 @@ TEST(ServerTest, ChunkedBodyOverLimitGets413) {
   auto server = MustStart(opt, Echo);
   ASSERT_TRUE(server);
   RawConn conn(server->port());
-  ASSERT_TRUE(conn.Send("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
-                        "8\r\n12345678\r\n8\r\n12345678\r\n0\r\n\r\n"));
+  ASSERT_TRUE(
+      conn.Send("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                "8\r\n12345678\r\n8\r\n12345678\r\n0\r\n\r\n"));
   auto reply = conn.ReadToEof();
   EXPECT_EQ(reply.rfind("HTTP/1.1 413", 0), 0u) << reply;
   EXPECT_TRUE(conn.eof());
@@ -175,8 +176,8 @@ TEST(ServerTest, HeaderOverLimitGets431) {
   auto server = MustStart(opt, Echo);
   ASSERT_TRUE(server);
   RawConn conn(server->port());
-  ASSERT_TRUE(conn.Send("GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + std::string(2000, 'b') +
-                        "\r\n\r\n"));
+  ASSERT_TRUE(
+      conn.Send("GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + std::string(2000, 'b') + "\r\n\r\n"));
   auto reply = conn.ReadToEof();
   EXPECT_EQ(reply.rfind("HTTP/1.1 431", 0), 0u) << reply;
   EXPECT_NE(reply.find("Connection: close"), std::string::npos) << reply;
