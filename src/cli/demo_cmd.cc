@@ -120,7 +120,6 @@ int RunDemo(const DemoFlags& f) {
   auto sink = sim::MakeKinesisSink(client->get(), ko, "stream " + f.stream + " at " + endpoint);
   sim::RunStats stats;
   Status run = sim::RunSimulation(so, sink.get(), &g_stop, &stats);
-  if (so.progress) std::fputc('\n', stderr);
   std::printf("\n%s", sim::FormatSummary(so, stats, sink->Describe()).c_str());
   if (!run.ok()) std::printf("simulator stopped with an error: %s\n", run.message().c_str());
 

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "http/client.h"
+#include "kinesis/base64.h"
 #include "kinesis/sigv4.h"
 
 namespace fluxgate::kinesis {
@@ -34,11 +35,11 @@ class HttpTransport final : public Transport {
   http::Client client_;
 };
 
-// Host header value as HTTP clients send it, and as botocore signs it: the port only when
-// it is not the scheme's default.
+// The Host header exactly as http::Client writes it ("host:port", IPv6 in brackets), since
+// the server verifies the signature against what it receives.
 std::string HostHeader(const http::Url& url) {
-  if (url.port == 80) return url.host;
-  return fmt::format("{}:{}", url.host, url.port);
+  bool v6 = url.host.find(':') != std::string::npos;
+  return fmt::format("{}{}{}:{}", v6 ? "[" : "", url.host, v6 ? "]" : "", url.port);
 }
 
 Status::Code CodeForException(std::string_view name, int http_status) {
@@ -72,14 +73,22 @@ Status::Code CodeForException(std::string_view name, int http_status) {
 
 Status MakeStatus(Status::Code code, const std::string& msg) {
   switch (code) {
-    case Status::Code::kNotFound: return Status::NotFound(msg);
-    case Status::Code::kResourceBusy: return Status::ResourceBusy(msg);
-    case Status::Code::kInvalidArgument: return Status::InvalidArgument(msg);
-    case Status::Code::kLimitExceeded: return Status::LimitExceeded(msg);
-    case Status::Code::kThrottled: return Status::Throttled(msg);
-    case Status::Code::kExpired: return Status::Expired(msg);
-    case Status::Code::kUnavailable: return Status::Unavailable(msg);
-    default: return Status::Internal(msg);
+    case Status::Code::kNotFound:
+      return Status::NotFound(msg);
+    case Status::Code::kResourceBusy:
+      return Status::ResourceBusy(msg);
+    case Status::Code::kInvalidArgument:
+      return Status::InvalidArgument(msg);
+    case Status::Code::kLimitExceeded:
+      return Status::LimitExceeded(msg);
+    case Status::Code::kThrottled:
+      return Status::Throttled(msg);
+    case Status::Code::kExpired:
+      return Status::Expired(msg);
+    case Status::Code::kUnavailable:
+      return Status::Unavailable(msg);
+    default:
+      return Status::Internal(msg);
   }
 }
 
@@ -97,8 +106,7 @@ Status Malformed(std::string_view what) {
 // Parses into `parser`; the element stays valid until the parser's next use.
 Result<simdjson::dom::element> ParseJson(simdjson::dom::parser& parser, std::string_view body) {
   simdjson::dom::element root;
-  if (parser.parse(body.data(), body.size()).get(root) != simdjson::SUCCESS ||
-      !root.is_object()) {
+  if (parser.parse(body.data(), body.size()).get(root) != simdjson::SUCCESS || !root.is_object()) {
     return Malformed("not a JSON object");
   }
   return root;
@@ -117,69 +125,26 @@ void AppendJsonField(std::string_view name, std::string_view value, std::string*
 
 namespace wire {
 
-std::string Base64Encode(std::string_view bytes) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    uint32_t v = (uint8_t(bytes[i]) << 16) | (uint8_t(bytes[i + 1]) << 8) | uint8_t(bytes[i + 2]);
-    out.push_back(kAlphabet[v >> 18]);
-    out.push_back(kAlphabet[(v >> 12) & 63]);
-    out.push_back(kAlphabet[(v >> 6) & 63]);
-    out.push_back(kAlphabet[v & 63]);
-  }
-  if (size_t rest = bytes.size() - i; rest > 0) {
-    uint32_t v = uint8_t(bytes[i]) << 16;
-    if (rest == 2) v |= uint8_t(bytes[i + 1]) << 8;
-    out.push_back(kAlphabet[v >> 18]);
-    out.push_back(kAlphabet[(v >> 12) & 63]);
-    out.push_back(rest == 2 ? kAlphabet[(v >> 6) & 63] : '=');
-    out.push_back('=');
-  }
-  return out;
-}
-
-Result<std::string> Base64Decode(std::string_view text) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  if (text.size() % 4 != 0) return Status::InvalidArgument("base64 length is not a multiple of 4");
-  std::string out;
-  out.reserve(text.size() / 4 * 3);
-  for (size_t i = 0; i < text.size(); i += 4) {
-    bool last = i + 4 == text.size();
-    int pad = 0;
-    if (last && text[i + 3] == '=') pad = text[i + 2] == '=' ? 2 : 1;
-    uint32_t v = 0;
-    for (int j = 0; j < 4; ++j) {
-      int d = j >= 4 - pad ? 0 : value(text[i + j]);
-      if (d < 0) return Status::InvalidArgument("invalid base64 character");
-      v = (v << 6) | uint32_t(d);
-    }
-    out.push_back(char(v >> 16));
-    if (pad < 2) out.push_back(char((v >> 8) & 0xff));
-    if (pad < 1) out.push_back(char(v & 0xff));
-  }
-  return out;
-}
-
 void AppendJsonString(std::string_view s, std::string* out) {
   out->push_back('"');
   for (char ch : s) {
     auto c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
       default:
         if (c < 0x20) {
           out->append(fmt::format("\\u{:04x}", c));
@@ -191,8 +156,7 @@ void AppendJsonString(std::string_view s, std::string* out) {
   out->push_back('"');
 }
 
-std::string PutRecordsBody(const std::string& stream,
-                           const std::vector<PutRecordsEntry>& entries) {
+std::string PutRecordsBody(const std::string& stream, const std::vector<PutRecordsEntry>& entries) {
   size_t estimate = 64;
   for (const auto& e : entries) estimate += e.data.size() * 4 / 3 + e.partition_key.size() + 40;
   std::string out;
@@ -202,7 +166,9 @@ std::string PutRecordsBody(const std::string& stream,
   out.append(",\"Records\":[");
   for (size_t i = 0; i < entries.size(); ++i) {
     if (i > 0) out.push_back(',');
-    out.append("{\"Data\":\"").append(Base64Encode(entries[i].data)).append("\",\"PartitionKey\":");
+    out.append("{\"Data\":\"")
+        .append(kinesis::Base64Encode(entries[i].data))
+        .append("\",\"PartitionKey\":");
     AppendJsonString(entries[i].partition_key, &out);
     out.push_back('}');
   }
@@ -287,9 +253,9 @@ Result<GetRecordsResult> ParseGetRecords(std::string_view body) {
     ReceivedRecord rec;
     rec.sequence_number = OptString(r, "SequenceNumber");
     rec.partition_key = OptString(r, "PartitionKey");
-    auto data = Base64Decode(OptString(r, "Data"));
-    if (!data.ok()) return Malformed("record Data is not base64");
-    rec.data = std::move(data).value();
+    auto data = kinesis::Base64Decode(OptString(r, "Data"));
+    if (!data) return Malformed("record Data is not base64");
+    rec.data = std::move(*data);
     double ts = 0;
     if (r["ApproximateArrivalTimestamp"].get_double().get(ts) == simdjson::SUCCESS)
       rec.approximate_arrival = ts;
@@ -306,9 +272,9 @@ Status ErrorFromResponse(const http::Response& response) {
   std::string type, message;
   simdjson::dom::parser parser;
   simdjson::dom::element root;
-  bool is_json = parser.parse(response.body.data(), response.body.size()).get(root) ==
-                     simdjson::SUCCESS &&
-                 root.is_object();
+  bool is_json =
+      parser.parse(response.body.data(), response.body.size()).get(root) == simdjson::SUCCESS &&
+      root.is_object();
   if (is_json) {
     type = OptString(root, "__type");
     message = OptString(root, "message");
@@ -318,8 +284,7 @@ Status ErrorFromResponse(const http::Response& response) {
   if (size_t hash = type.rfind('#'); hash != std::string::npos) type.erase(0, hash + 1);
   if (size_t colon = type.find(':'); colon != std::string::npos) type.resize(colon);
   if (type.empty()) type = fmt::format("HTTP {}", response.status);
-  if (message.empty() && !response.body.empty() && !is_json)
-    message = response.body.substr(0, 200);
+  if (message.empty() && !response.body.empty() && !is_json) message = response.body.substr(0, 200);
   std::string text = message.empty() ? type : fmt::format("{}: {}", type, message);
   return MakeStatus(CodeForException(type, response.status), text);
 }

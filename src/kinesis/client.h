@@ -80,8 +80,8 @@ struct PutRecordsResult {
 struct ReceivedRecord {
   std::string sequence_number;
   std::string partition_key;
-  std::string data;                 // decoded bytes
-  double approximate_arrival = 0;   // epoch seconds
+  std::string data;                // decoded bytes
+  double approximate_arrival = 0;  // epoch seconds
 };
 
 struct GetRecordsResult {
@@ -133,9 +133,6 @@ class KinesisClient {
 
 // Wire helpers, exposed for tests and for other JSON-speaking tools.
 namespace wire {
-std::string Base64Encode(std::string_view bytes);
-// InvalidArgument on characters outside the standard alphabet or bad padding.
-Result<std::string> Base64Decode(std::string_view text);
 // Appends `s` as a JSON string literal (quotes included) to *out.
 void AppendJsonString(std::string_view s, std::string* out);
 

@@ -144,7 +144,8 @@ std::string CanonicalQueryString(std::string_view query) {
     if (part.empty()) continue;
     size_t eq = part.find('=');
     std::string_view name = part.substr(0, eq);
-    std::string_view value = eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1);
+    std::string_view value =
+        eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1);
     params.emplace_back(UriEncode(UriDecode(name), false), UriEncode(UriDecode(value), false));
   }
   std::sort(params.begin(), params.end());
@@ -276,9 +277,12 @@ Result<Authorization> ParseAuthorization(std::string_view header) {
     size_t eq = part.find('=');
     if (eq == std::string_view::npos) continue;
     std::string_view name = part.substr(0, eq), value = part.substr(eq + 1);
-    if (name == "Credential") credential = value;
-    else if (name == "SignedHeaders") signed_headers = value;
-    else if (name == "Signature") signature = value;
+    if (name == "Credential")
+      credential = value;
+    else if (name == "SignedHeaders")
+      signed_headers = value;
+    else if (name == "Signature")
+      signature = value;
   }
   if (credential.empty()) return Status::InvalidArgument("Authorization lacks Credential");
   if (signed_headers.empty()) return Status::InvalidArgument("Authorization lacks SignedHeaders");
@@ -339,8 +343,7 @@ Status SignRequest(const Credentials& creds, std::string_view region, std::strin
   std::string signature =
       ComputeSignature(DeriveSigningKey(creds.secret_key, scope), string_to_sign);
   headers->push_back(
-      {"authorization", FormatAuthorization({creds.access_key, scope, signed_headers,
-                                             signature})});
+      {"authorization", FormatAuthorization({creds.access_key, scope, signed_headers, signature})});
   return Status::Ok();
 }
 

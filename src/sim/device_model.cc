@@ -14,8 +14,7 @@ namespace {
 // (temperature > 80, pressure > 100, vibration > 50). Flow has no threshold there; we alert
 // above 250 L/min, a burst well beyond the largest normal pump (200 L/min baseline).
 constexpr SensorSpec kSpecs[kSensorTypeCount] = {
-    {SensorType::kTemperature, "temperature", "°C", 22, 60, 0.08, 0.010, 0.005, 0.02, -20, 80,
-     78},
+    {SensorType::kTemperature, "temperature", "°C", 22, 60, 0.08, 0.010, 0.005, 0.02, -20, 80, 78},
     {SensorType::kPressure, "pressure", "PSI", 30, 80, 0.04, 0.010, 0.004, 0.02, 0, 100, 97},
     {SensorType::kVibration, "vibration", "Hz", 5, 30, 0.06, 0.040, 0.006, 0.02, 0, 50, 48},
     {SensorType::kFlow, "flow", "L/min", 10, 200, 0.10, 0.020, 0.005, 0.02, 0, 250, 240},
@@ -57,8 +56,10 @@ double NextNormalValue(Device* device, int64_t time_us, Rng* rng) {
   // Ornstein-Uhlenbeck step: wanders slowly, stays bounded (stationary sd ~ sigma/sqrt(2k)).
   device->drift = device->drift * (1 - spec.drift_reversion) + spec.drift_sigma * rng->Normal();
   double noise = spec.noise * rng->Normal();
-  double day_fraction = std::fmod(static_cast<double>(time_us) / 1e6, kSecondsPerDay) / kSecondsPerDay;
-  double cycle = spec.daily_amplitude * std::sin(2 * std::numbers::pi * day_fraction + device->phase);
+  double day_fraction =
+      std::fmod(static_cast<double>(time_us) / 1e6, kSecondsPerDay) / kSecondsPerDay;
+  double cycle =
+      spec.daily_amplitude * std::sin(2 * std::numbers::pi * day_fraction + device->phase);
   double value = device->baseline * (1 + cycle + device->drift + noise);
   return std::clamp(value, spec.floor, spec.normal_ceiling);
 }

@@ -47,7 +47,7 @@ struct Device {
   SensorType type;
   std::string_view location;  // points into kLocations
   double baseline;
-  double phase;  // of the daily cycle, radians
+  double phase;      // of the daily cycle, radians
   double drift = 0;  // current drift state, fraction of baseline
 };
 

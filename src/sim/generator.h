@@ -41,10 +41,10 @@ struct GeneratorOptions {
 enum class Delivery : uint8_t { kOnTime, kOutOfOrder, kLate };
 
 struct Reading {
-  uint32_t device = 0;        // index into Generator::devices()
-  int64_t timestamp_us = 0;   // event time written into the record (epoch microseconds)
-  int64_t observed_us = 0;    // the `now` it was generated at; timestamp_us <= observed_us
-  double value = 0;           // rounded to 2 decimals
+  uint32_t device = 0;       // index into Generator::devices()
+  int64_t timestamp_us = 0;  // event time written into the record (epoch microseconds)
+  int64_t observed_us = 0;   // the `now` it was generated at; timestamp_us <= observed_us
+  double value = 0;          // rounded to 2 decimals
   bool anomaly = false;
   Delivery delivery = Delivery::kOnTime;
 };

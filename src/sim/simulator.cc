@@ -133,11 +133,10 @@ std::string FormatSummary(const SimulatorOptions& options, const RunStats& stats
   std::string out;
   auto line = [&out](std::string s) { out.append(s).push_back('\n'); };
   double rate = stats.elapsed_s > 0 ? double(stats.generated) / stats.elapsed_s : 0;
-  line(fmt::format("simulate: {} records in {:.2f} s ({:.1f} records/s) to {}{}",
-                   stats.generated, stats.elapsed_s, rate, sink_description,
+  line(fmt::format("simulate: {} records in {:.2f} s ({:.1f} records/s) to {}{}", stats.generated,
+                   stats.elapsed_s, rate, sink_description,
                    stats.interrupted ? " (interrupted)" : ""));
-  line(fmt::format("  seed {}, {} devices, {}", options.generator.seed,
-                   options.generator.devices,
+  line(fmt::format("  seed {}, {} devices, {}", options.generator.seed, options.generator.devices,
                    options.start_time_us ? "virtual clock from --start-time (reproducible)"
                                          : "wall-clock timestamps"));
   std::string types;

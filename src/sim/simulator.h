@@ -25,11 +25,11 @@ namespace fluxgate::sim {
 struct SimulatorOptions {
   GeneratorOptions generator;
   double rate = 10;  // records per second over all devices; 0 = as fast as possible
-  std::optional<int64_t> start_time_us;   // virtual clock start (epoch microseconds)
-  std::optional<uint64_t> count;          // stop after this many records
-  std::optional<double> duration_s;       // or after this long (rate > 0: count = rate*d)
-  double flush_interval_s = 0.2;  // paced runs: longest a record waits in a sink's batch
-  std::FILE* progress = nullptr;          // where to draw progress ("\r" lines), if any
+  std::optional<int64_t> start_time_us;  // virtual clock start (epoch microseconds)
+  std::optional<uint64_t> count;         // stop after this many records
+  std::optional<double> duration_s;      // or after this long (rate > 0: count = rate*d)
+  double flush_interval_s = 0.2;         // paced runs: longest a record waits in a sink's batch
+  std::FILE* progress = nullptr;         // where to draw progress ("\r" lines), if any
   double progress_interval_s = 0.5;
 
   Status Validate() const;

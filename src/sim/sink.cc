@@ -142,8 +142,7 @@ class KinesisSink final : public RecordSink {
         }
       }
       if (retry.empty()) return Status::Ok();
-      if (attempt >= options_.max_attempts)
-        return GiveUp(retry, "records kept failing");
+      if (attempt >= options_.max_attempts) return GiveUp(retry, "records kept failing");
       stats_.retried_records += retry.size();
       pending->swap(retry);
       Backoff(attempt);
@@ -161,8 +160,8 @@ class KinesisSink final : public RecordSink {
   }
 
   void Backoff(int attempt) {
-    int64_t cap = std::min<int64_t>(options_.max_backoff_ms,
-                                    int64_t(options_.base_backoff_ms) << std::min(attempt, 20));
+    int64_t cap = std::min<int64_t>(options_.max_backoff_ms, int64_t(options_.base_backoff_ms)
+                                                                 << std::min(attempt, 20));
     auto ms = static_cast<int64_t>(jitter_.Uniform() * static_cast<double>(cap));
     std::this_thread::sleep_for(std::chrono::milliseconds(std::max<int64_t>(ms, 1)));
   }

@@ -22,13 +22,13 @@
 namespace fluxgate::sim {
 
 struct SinkStats {
-  uint64_t delivered = 0;        // written, or acknowledged with a sequence number
-  uint64_t failed = 0;           // given up on after all retries
-  uint64_t retried_records = 0;  // per-record ErrorCode retries (one per re-send)
-  uint64_t retried_calls = 0;    // whole PutRecords calls repeated after an error
-  uint64_t requests = 0;         // PutRecords calls made
-  std::map<std::string, uint64_t> per_shard;     // ShardId -> records acknowledged
-  std::map<std::string, uint64_t> error_codes;   // ErrorCode/exception -> occurrences
+  uint64_t delivered = 0;                       // written, or acknowledged with a sequence number
+  uint64_t failed = 0;                          // given up on after all retries
+  uint64_t retried_records = 0;                 // per-record ErrorCode retries (one per re-send)
+  uint64_t retried_calls = 0;                   // whole PutRecords calls repeated after an error
+  uint64_t requests = 0;                        // PutRecords calls made
+  std::map<std::string, uint64_t> per_shard;    // ShardId -> records acknowledged
+  std::map<std::string, uint64_t> error_codes;  // ErrorCode/exception -> occurrences
 };
 
 class RecordSink {
@@ -47,12 +47,12 @@ std::unique_ptr<RecordSink> MakeNdjsonSink(std::FILE* out, std::string descripti
 
 struct KinesisSinkOptions {
   std::string stream;
-  size_t max_batch_records = 500;        // Kinesis allows at most 500 per PutRecords
-  size_t max_batch_bytes = 4u << 20;     // under the 5 MiB request limit, base64 aside
-  int max_attempts = 10;                 // per record, first try included
-  int base_backoff_ms = 50;              // doubled per attempt, full jitter
+  size_t max_batch_records = 500;     // Kinesis allows at most 500 per PutRecords
+  size_t max_batch_bytes = 4u << 20;  // under the 5 MiB request limit, base64 aside
+  int max_attempts = 10;              // per record, first try included
+  int base_backoff_ms = 50;           // doubled per attempt, full jitter
   int max_backoff_ms = 2000;
-  uint64_t jitter_seed = 0;              // backoff jitter; never touches the record stream
+  uint64_t jitter_seed = 0;  // backoff jitter; never touches the record stream
 };
 
 // `client` must outlive the sink. Records failing with an ErrorCode (throttling, internal

@@ -96,7 +96,8 @@ TEST_F(ClientTest, RequestsAreSignedJson11) {
 
 TEST_F(ClientTest, ErrorTypeBecomesStatus) {
   replies_.push_back(Reply(
-      400, R"({"__type":"ResourceNotFoundException","message":"Stream s under account 000000000000 not found."})"));
+      400,
+      R"({"__type":"ResourceNotFoundException","message":"Stream s under account 000000000000 not found."})"));
   auto s = client_->DescribeStreamSummary("s");
   ASSERT_FALSE(s.ok());
   EXPECT_TRUE(s.status().IsNotFound());
@@ -181,8 +182,9 @@ TEST_F(ClientTest, IteratorAndGetRecords) {
   auto it = client_->GetShardIterator("s", "shardId-000000000000", "TRIM_HORIZON");
   ASSERT_TRUE(it.ok());
   EXPECT_EQ(*it, "AAAA");
-  EXPECT_EQ(sent_[0].body,
-            R"({"StreamName":"s","ShardId":"shardId-000000000000","ShardIteratorType":"TRIM_HORIZON"})");
+  EXPECT_EQ(
+      sent_[0].body,
+      R"({"StreamName":"s","ShardId":"shardId-000000000000","ShardIteratorType":"TRIM_HORIZON"})");
 
   replies_.push_back(Reply(200, R"({"Records":[{"SequenceNumber":"1","PartitionKey":"k",
       "Data":"aGk=","ApproximateArrivalTimestamp":1441215410.867}],
@@ -199,32 +201,22 @@ TEST_F(ClientTest, IteratorAndGetRecords) {
 TEST_F(ClientTest, WaitForActivePolls) {
   replies_.push_back(Reply(200, R"({"StreamDescriptionSummary":{"StreamStatus":"CREATING"}})"));
   replies_.push_back(Reply(200, R"({"StreamDescriptionSummary":{"StreamStatus":"ACTIVE"}})"));
-  EXPECT_TRUE(client_->WaitForActive("s", std::chrono::seconds(5), std::chrono::milliseconds(1)).ok());
+  EXPECT_TRUE(
+      client_->WaitForActive("s", std::chrono::seconds(5), std::chrono::milliseconds(1)).ok());
   EXPECT_EQ(sent_.size(), 2u);
 }
 
 TEST_F(ClientTest, WaitForActiveTimesOut) {
   for (int i = 0; i < 1000; ++i)
     replies_.push_back(Reply(200, R"({"StreamDescriptionSummary":{"StreamStatus":"CREATING"}})"));
-  auto st = client_->WaitForActive("s", std::chrono::milliseconds(20), std::chrono::milliseconds(5));
+  auto st =
+      client_->WaitForActive("s", std::chrono::milliseconds(20), std::chrono::milliseconds(5));
   EXPECT_EQ(st.code(), Status::Code::kUnavailable);
 }
 
 TEST_F(ClientTest, MalformedReplyIsCorruption) {
   replies_.push_back(Reply(200, "not json"));
   EXPECT_TRUE(client_->DescribeStreamSummary("s").status().IsCorruption());
-}
-
-TEST(WireTest, Base64RoundTrip) {
-  for (std::string s : {"", "f", "fo", "foo", "foob", "fooba", "foobar"}) {
-    auto decoded = wire::Base64Decode(wire::Base64Encode(s));
-    ASSERT_TRUE(decoded.ok());
-    EXPECT_EQ(*decoded, s);
-  }
-  EXPECT_EQ(wire::Base64Encode("foobar"), "Zm9vYmFy");
-  EXPECT_EQ(wire::Base64Encode("fo"), "Zm8=");
-  EXPECT_FALSE(wire::Base64Decode("Zm9").ok());
-  EXPECT_FALSE(wire::Base64Decode("Zm9*").ok());
 }
 
 TEST(WireTest, JsonStringEscaping) {

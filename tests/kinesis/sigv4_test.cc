@@ -12,8 +12,7 @@ const auto kVectorTime = std::chrono::system_clock::from_time_t(1440938160);
 
 // Official aws-sig-v4-test-suite case `post-vanilla` (service "service").
 TEST(SigV4Test, PostVanillaVector) {
-  std::vector<http::Header> headers = {{"host", "example.amazonaws.com"},
-                                       {"x-amz-date", kDate}};
+  std::vector<http::Header> headers = {{"host", "example.amazonaws.com"}, {"x-amz-date", kDate}};
   CanonicalRequestParts parts;
   parts.method = "POST";
   parts.target = "/";
@@ -85,9 +84,9 @@ TEST(SigV4Test, SignRequestMatchesKinesisVector) {
 
 TEST(SigV4Test, SignRequestNeedsHost) {
   std::vector<http::Header> headers = {{"content-type", "application/x-amz-json-1.1"}};
-  EXPECT_TRUE(SignRequest({"a", "b", ""}, "us-east-1", "kinesis", kVectorTime, "POST", "/",
-                          &headers, "{}")
-                  .IsInvalidArgument());
+  EXPECT_TRUE(
+      SignRequest({"a", "b", ""}, "us-east-1", "kinesis", kVectorTime, "POST", "/", &headers, "{}")
+          .IsInvalidArgument());
 }
 
 TEST(SigV4Test, SessionTokenIsSigned) {
@@ -121,10 +120,9 @@ TEST(SigV4Test, ParseAuthorizationRejectsIncomplete) {
   EXPECT_FALSE(ParseAuthorization("AWS4-HMAC-SHA256 Credential=A/20150830/r/s/aws4_request, "
                                   "SignedHeaders=host")
                    .ok());
-  EXPECT_FALSE(
-      ParseAuthorization("AWS4-HMAC-SHA256 Credential=A/2015/r/s/aws4_request, "
-                         "SignedHeaders=host, Signature=ab")
-          .ok());
+  EXPECT_FALSE(ParseAuthorization("AWS4-HMAC-SHA256 Credential=A/2015/r/s/aws4_request, "
+                                  "SignedHeaders=host, Signature=ab")
+                   .ok());
 }
 
 TEST(SigV4Test, MissingSignedHeaderIsAnError) {

@@ -203,7 +203,9 @@ TEST(GeneratorTest, OutOfOrderAndLateShiftTimestampsWithinBounds) {
     EXPECT_EQ(r.observed_us, now);
     int64_t delay = now - r.timestamp_us;
     switch (r.delivery) {
-      case Delivery::kOnTime: EXPECT_EQ(delay, 0); break;
+      case Delivery::kOnTime:
+        EXPECT_EQ(delay, 0);
+        break;
       case Delivery::kOutOfOrder:
         ++ooo;
         EXPECT_GT(delay, 0);

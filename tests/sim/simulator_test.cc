@@ -135,8 +135,8 @@ TEST(SimulatorTest, SummaryMentionsEverything) {
 class ScriptedTransport final : public kinesis::Transport {
  public:
   // Each reply: a function of the request body (so it can echo the record count).
-  using Script = std::function<http::Response(const std::string& target_op,
-                                              const std::string& body)>;
+  using Script =
+      std::function<http::Response(const std::string& target_op, const std::string& body)>;
   ScriptedTransport(std::deque<Script>* script, std::vector<std::string>* bodies)
       : script_(script), bodies_(bodies) {}
   Result<http::Response> Do(const std::string&, const std::string&,
@@ -192,8 +192,8 @@ http::Response FirstThrottled(const std::string&, const std::string& body) {
 class KinesisSinkTest : public ::testing::Test {
  protected:
   KinesisSinkTest()
-      : client_(kinesis::ClientOptions{},
-                std::make_unique<ScriptedTransport>(&script_, &bodies_), "localhost:4567") {}
+      : client_(kinesis::ClientOptions{}, std::make_unique<ScriptedTransport>(&script_, &bodies_),
+                "localhost:4567") {}
   std::unique_ptr<RecordSink> Sink(size_t batch = 500) {
     KinesisSinkOptions o;
     o.stream = "iot";
