@@ -28,7 +28,10 @@ class FrameCursor {
         pos_ += f->frame_bytes;
         return Status::Ok();
       }
-      if (st == FrameStatus::kIncomplete && !refilled_here_) {
+      // Up to two refills per frame: the first may not even hold the header (so the frame's
+      // length is unknown and a frame larger than kChunk stays incomplete); the second is
+      // sized from the now-known length. Only then is an incomplete frame a real tear.
+      if (st == FrameStatus::kIncomplete && refills_here_ < 2) {
         size_t need = kFrameHeaderBytes;
         if (have >= kFrameHeaderBytes) need += GetU32(p + 4);
         size_t want = std::max<size_t>(need, kChunk);
@@ -38,7 +41,7 @@ class FrameCursor {
         FG_RETURN_IF_ERROR(seg_.file()->ReadAt(pos_, want, buf_.data(), &got));
         buf_.resize(got);
         buf_pos_ = pos_;
-        refilled_here_ = true;
+        ++refills_here_;
         continue;
       }
       return Status::Corruption(
@@ -47,7 +50,7 @@ class FrameCursor {
     }
   }
   // Call after consuming a frame so the next Next() may refill again.
-  void Advance() { refilled_here_ = false; }
+  void Advance() { refills_here_ = 0; }
 
  private:
   static constexpr size_t kChunk = 256 << 10;
@@ -56,7 +59,7 @@ class FrameCursor {
   const uint64_t limit_;
   std::string buf_;
   uint64_t buf_pos_;  // file position of buf_[0]; pos_ is always within the window
-  bool refilled_here_ = false;
+  int refills_here_ = 0;
 };
 
 }  // namespace

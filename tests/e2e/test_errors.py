@@ -208,6 +208,50 @@ class ErrorsTest(ClientErrorAssertions, unittest.TestCase):
         self.assertEqual(harness.error_type(parsed), "ResourceNotFoundException")
         self.assertTrue(parsed.get("message") or parsed.get("Message"), body)
 
+    def test_provisioned_throughput_exceeded(self):
+        if not harness.have_binary():
+            self.skipTest("needs --binary to start a server with [log] shard write limits")
+        server = harness.Server(config_text="[log]\nshard_write_records_per_sec = 20\n"
+                                            "[kinesis]\ncreate_delay_ms = 50\n")
+        try:
+            server.start()
+            client = server.client(validate=False, max_attempts=1)
+            name = harness.unique_name("throttle")
+            harness.create_stream(client, name, 1)
+            batch = [{"Data": b"t%03d" % i, "PartitionKey": "k"} for i in range(100)]
+            resp = client.put_records(StreamName=name, Records=batch)
+            self.assertEqual(resp["ResponseMetadata"]["HTTPStatusCode"], 200)
+            self.assertEqual(len(resp["Records"]), 100)
+            failed = [r for r in resp["Records"] if "ErrorCode" in r]
+            ok = [(b["Data"], r["SequenceNumber"]) for b, r in zip(batch, resp["Records"])
+                  if "SequenceNumber" in r]
+            self.assertEqual(resp["FailedRecordCount"], len(failed))
+            self.assertGreater(len(failed), 0, "100 records/s against a 20/s limit: none failed")
+            self.assertGreater(len(ok), 0)
+            for r in failed:
+                self.assertEqual(r["ErrorCode"], "ProvisionedThroughputExceededException")
+                self.assertTrue(r.get("ErrorMessage"))
+                self.assertNotIn("SequenceNumber", r)
+            # PutRecord over the limit raises the modeled exception (100 quick puts
+            # against 20/s: some must be refused, whatever the window boundaries).
+            throttled = 0
+            for i in range(100):
+                try:
+                    r = client.put_record(StreamName=name, Data=b"single-%03d" % i,
+                                          PartitionKey="k")
+                    ok.append((b"single-%03d" % i, r["SequenceNumber"]))
+                except client.exceptions.ProvisionedThroughputExceededException:
+                    throttled += 1
+                    if throttled >= 3:
+                        break
+            self.assertGreater(throttled, 0, "no PutRecord was throttled")
+            # Only the accepted records were stored.
+            recs, _ = harness.read_shard(client, name, "shardId-000000000000")
+            self.assertEqual([(r["Data"], r["SequenceNumber"]) for r in recs], ok)
+        finally:
+            server.stop()
+            server.cleanup()
+
     def test_expired_iterator(self):
         if not harness.have_binary():
             self.skipTest("iterators live 5 minutes; only fluxgate can shorten that "

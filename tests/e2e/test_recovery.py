@@ -3,8 +3,9 @@ garbage after the last frame, and deleted index files. After each, the server mu
 say what it repaired, serve every record before the damage unchanged, and keep issuing
 increasing sequence numbers.
 
-Segment files are found by globbing DATA/streams/**/*.seg (docs/formats/log.md); frames
-are walked with the documented header: u32 crc32c | u32 payload_len | payload.
+Segment files are found by globbing DATA/streams/**/*.seg (docs/formats/log.md): a
+16-byte header ("FGSG", version, base offset), then frames u32 crc32c | u32 payload_len |
+payload (u64 offset, i64 arrival_ms, u16 key_len, key, data).
 """
 
 import os
@@ -32,7 +33,8 @@ def walk_frames(path):
     """[(start, size, offset)] of the complete frames at the start of the file."""
     with open(path, "rb") as f:
         buf = f.read()
-    frames, pos = [], 0
+    # 16-byte segment header: magic "FGSG", u32 version, u64 base offset.
+    frames, pos = [], 16 if buf[:4] == b"FGSG" else 0
     while pos + 8 <= len(buf):
         (payload_len,) = struct.unpack_from("<I", buf, pos + 4)
         size = 8 + payload_len

@@ -2,6 +2,7 @@
 retention, stream modes and limits."""
 
 import datetime
+import json
 import re
 import unittest
 
@@ -100,8 +101,18 @@ class StreamsTest(ClientErrorAssertions, unittest.TestCase):
         first = self.client.list_streams(Limit=1)
         self.assertEqual(len(first["StreamNames"]), 1)
         self.assertTrue(first["HasMoreStreams"])
-        self.assertIn("NextToken", first, "HasMoreStreams is true but no NextToken "
-                      "(boto3/CLI paginators follow NextToken)")
+        # Newer botocore/CLI paginators follow NextToken (Debian's botocore 1.29 predates it
+        # and pages with ExclusiveStartStreamName), so check the raw reply for it.
+        _, _, body, raw = harness.raw_request(SERVER.endpoint, "Kinesis_20131202.ListStreams",
+                                              '{"Limit": 1}')
+        self.assertTrue(raw["HasMoreStreams"], body)
+        self.assertIn("NextToken", raw, "HasMoreStreams is true but no NextToken")
+        _, _, body, raw2 = harness.raw_request(SERVER.endpoint, "Kinesis_20131202.ListStreams",
+                                               json.dumps({"NextToken": raw["NextToken"],
+                                                           "Limit": 1}))
+        self.assertEqual(len(raw2.get("StreamNames", [])), 1, body)
+        self.assertGreater(raw2["StreamNames"][0], raw["StreamNames"][0],
+                           "NextToken did not continue after the first page")
         pages = list(self.client.get_paginator("list_streams").paginate(
             PaginationConfig={"PageSize": 1}))
         self.assertGreaterEqual(len(pages), 3)

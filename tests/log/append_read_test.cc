@@ -95,6 +95,31 @@ TEST(AppendReadTest, RoundTripAcrossSegmentRolls) {
   EXPECT_TRUE((*log)->Read("s", 9, 0, 1, 1).status().IsNotFound());
 }
 
+// Regression: a first frame larger than the reader's 256 KiB refill chunk was reported as
+// corrupt ("truncated") because the reader refilled only once per frame.
+TEST(AppendReadTest, RecordsLargerThanTheReadChunkReadBack) {
+  TempDir dir;
+  LogOptions o;
+  o.data_dir = dir.path();
+  auto log = LogManager::Open(o);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  ASSERT_TRUE((*log)->CreateStream("s", 1, StreamMode::kProvisioned, {}).ok());
+  std::vector<std::string> payloads = {std::string(1000000, 'a'), std::string(300000, 'b'),
+                                       "small", std::string(262144, 'c')};
+  for (const auto& p : payloads) {
+    std::vector<AppendRecord> batch = {{"k", p, std::nullopt}};
+    auto res = AppendSync(**log, "s", batch);
+    ASSERT_EQ(res.size(), 1u);
+    ASSERT_TRUE(res[0].ok) << res[0].error_message;
+  }
+  for (ShardOffset from = 0; from < payloads.size(); ++from) {
+    auto r = (*log)->Read("s", 0, from, 1, 1);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_EQ(r->records.size(), 1u);
+    EXPECT_EQ(r->records[0].data, payloads[from]);
+  }
+}
+
 TEST(AppendReadTest, RoutesByHashKeyAndExplicitHashKey) {
   TempDir dir;
   auto log = LogManager::Open(SmallOptions(dir.path()));
