@@ -41,8 +41,8 @@ void KinesisApi::Handle(http::Request&& request, http::Responder respond) {
   Reply reply(std::move(respond), plain_json ? kPlainJson : kAmzJson, NewRequestId());
 
   if (request.method != "POST") {
-    return reply.Fail(ApiError::UnknownOperation(
-        "Kinesis requests must be POST with an X-Amz-Target header."));
+    return reply.Fail(
+        ApiError::UnknownOperation("Kinesis requests must be POST with an X-Amz-Target header."));
   }
   const std::string_view target = request.Get("x-amz-target");
   if (target.empty()) {

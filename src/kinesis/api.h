@@ -31,8 +31,8 @@ struct KinesisOptions {
   int64_t delete_delay_ms = 500;
   int64_t update_delay_ms = 500;
   int64_t iterator_ttl_ms = 300'000;
-  uint32_t shard_limit = 1000;        // open shards per account (LimitExceededException)
-  uint32_t on_demand_shards = 4;      // shards a new ON_DEMAND stream starts with
+  uint32_t shard_limit = 1000;    // open shards per account (LimitExceededException)
+  uint32_t on_demand_shards = 4;  // shards a new ON_DEMAND stream starts with
   // Key protecting shard iterators from forgery; random per process when empty.
   std::string iterator_secret;
 };

@@ -1,8 +1,8 @@
 #include "kinesis/context.h"
 
-#include <chrono>
-
 #include <fmt/format.h>
+
+#include <chrono>
 
 #include "common/logging.h"
 #include "log/sequence_number.h"
@@ -68,13 +68,15 @@ ApiError ApiContext::StreamNotFound(std::string_view name) const {
 }
 
 ApiError ApiContext::NotActive(std::string_view name, StreamStatus status) const {
-  return ApiError::ResourceInUse(fmt::format("Stream {} under account {} not ACTIVE, instead in state {}",
-                                             name, options.account_id, StreamStatusName(status)));
+  return ApiError::ResourceInUse(
+      fmt::format("Stream {} under account {} not ACTIVE, instead in state {}", name,
+                  options.account_id, StreamStatusName(status)));
 }
 
 ApiError ApiContext::ShardNotFound(std::string_view shard_id, std::string_view stream) const {
-  return ApiError::ResourceNotFound(fmt::format("Shard {} in stream {} under account {} does not exist",
-                                                shard_id, stream, options.account_id));
+  return ApiError::ResourceNotFound(
+      fmt::format("Shard {} in stream {} under account {} does not exist", shard_id, stream,
+                  options.account_id));
 }
 
 std::string ApiContext::StreamArg(JsonArgs& args, Validator& v) const {

@@ -6,12 +6,12 @@
 // used concurrently by every I/O thread; its members are immutable or internally locked.
 #pragma once
 
+#include <spdlog/logger.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include <spdlog/logger.h>
 
 #include "http/server.h"
 #include "kinesis/api.h"
@@ -32,7 +32,8 @@ int64_t WallClockMs();
 class Reply {
  public:
   Reply(http::Responder respond, std::string_view content_type, std::string request_id)
-      : respond_(std::move(respond)), content_type_(content_type),
+      : respond_(std::move(respond)),
+        content_type_(content_type),
         request_id_(std::move(request_id)) {}
   // Copyable because the log's completion callback is a std::function; still reply once.
 

@@ -50,7 +50,7 @@ ApiError FromStatus(const Status& status);
 template <typename T>
 class [[nodiscard]] ApiResult {
  public:
-  ApiResult(T value) : v_(std::move(value)) {}       // NOLINT: implicit by design
+  ApiResult(T value) : v_(std::move(value)) {}         // NOLINT: implicit by design
   ApiResult(ApiError error) : v_(std::move(error)) {}  // NOLINT: implicit by design
   bool ok() const { return v_.index() == 0; }
   T& value() { return std::get<0>(v_); }
@@ -69,7 +69,8 @@ class [[nodiscard]] ApiResult {
 #define FGK_CONCAT_INNER(a, b) a##b
 #define FGK_CONCAT(a, b) FGK_CONCAT_INNER(a, b)
 // Assigns the value of an ApiResult expression to lhs or returns its error.
-#define FGK_ASSIGN_OR_RETURN(lhs, expr) FGK_ASSIGN_OR_RETURN_IMPL(FGK_CONCAT(_fgk_, __LINE__), lhs, expr)
+#define FGK_ASSIGN_OR_RETURN(lhs, expr) \
+  FGK_ASSIGN_OR_RETURN_IMPL(FGK_CONCAT(_fgk_, __LINE__), lhs, expr)
 #define FGK_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                              \
   if (!tmp.ok()) return std::move(tmp.error());   \

@@ -11,12 +11,17 @@ using simdjson::dom::element_type;
 // Jackson's token names, which is what AWS puts in these messages.
 const char* TokenName(element_type t) {
   switch (t) {
-    case element_type::STRING: return "STRING_VALUE";
+    case element_type::STRING:
+      return "STRING_VALUE";
     case element_type::INT64:
-    case element_type::UINT64: return "NUMBER_VALUE";
-    case element_type::DOUBLE: return "DECIMAL_VALUE";
-    case element_type::BOOL: return "BOOLEAN_VALUE";
-    default: return "VALUE";
+    case element_type::UINT64:
+      return "NUMBER_VALUE";
+    case element_type::DOUBLE:
+      return "DECIMAL_VALUE";
+    case element_type::BOOL:
+      return "BOOLEAN_VALUE";
+    default:
+      return "VALUE";
   }
 }
 
@@ -45,8 +50,7 @@ ApiResult<simdjson::dom::object> ParseRequestBody(const std::string& body) {
   return obj;
 }
 
-std::optional<std::string_view> AsString(simdjson::dom::element e,
-                                         std::optional<ApiError>* error) {
+std::optional<std::string_view> AsString(simdjson::dom::element e, std::optional<ApiError>* error) {
   std::string_view s;
   if (e.get(s) == simdjson::SUCCESS) return s;
   *error = Mismatch(e.type(), "a String");
@@ -68,9 +72,15 @@ std::optional<int64_t> AsInt(simdjson::dom::element e, std::optional<ApiError>* 
 std::optional<int64_t> AsTimestampMs(simdjson::dom::element e, std::optional<ApiError>* error) {
   double secs = 0;
   switch (e.type()) {
-    case element_type::INT64: secs = static_cast<double>(int64_t(e)); break;
-    case element_type::UINT64: secs = static_cast<double>(uint64_t(e)); break;
-    case element_type::DOUBLE: secs = double(e); break;
+    case element_type::INT64:
+      secs = static_cast<double>(int64_t(e));
+      break;
+    case element_type::UINT64:
+      secs = static_cast<double>(uint64_t(e));
+      break;
+    case element_type::DOUBLE:
+      secs = double(e);
+      break;
     default:
       *error = Mismatch(e.type(), "a Timestamp");
       return std::nullopt;

@@ -31,8 +31,8 @@ uint64_t Seed() {
 std::string NewRequestId() {
   thread_local uint64_t state = Seed();
   uint64_t hi = Next(state), lo = Next(state);
-  hi = (hi & ~0xf000ull) | 0x4000ull;                       // version 4
-  lo = (lo & ~(0xc000ull << 48)) | (0x8000ull << 48);        // RFC 4122 variant
+  hi = (hi & ~0xf000ull) | 0x4000ull;                  // version 4
+  lo = (lo & ~(0xc000ull << 48)) | (0x8000ull << 48);  // RFC 4122 variant
   static constexpr char kHex[] = "0123456789abcdef";
   std::string s(36, '-');
   int pos = 0;

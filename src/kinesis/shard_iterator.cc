@@ -1,5 +1,6 @@
 #include "kinesis/shard_iterator.h"
 
+#include <fmt/format.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -7,8 +8,6 @@
 
 #include <cstring>
 #include <ctime>
-
-#include <fmt/format.h>
 
 #include "kinesis/base64.h"
 

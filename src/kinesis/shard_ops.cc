@@ -1,8 +1,8 @@
 // Shards: ListShards (pagination and ShardFilter), SplitShard, MergeShards, UpdateShardCount.
+#include <fmt/format.h>
+
 #include <charconv>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "kinesis/base64.h"
 #include "kinesis/context.h"
@@ -89,12 +89,16 @@ bool Matches(const log::ShardMeta& s, const std::set<uint32_t>& present, const S
   const bool root = (!s.parent || !present.count(*s.parent)) &&
                     (!s.adjacent_parent || !present.count(*s.adjacent_parent));
   switch (f.type) {
-    case FilterType::kAtTrimHorizon: return root;
-    case FilterType::kAtLatest: return s.open();
+    case FilterType::kAtTrimHorizon:
+      return root;
+    case FilterType::kAtLatest:
+      return s.open();
     case FilterType::kAtTimestamp:
       return (root || s.created_ms <= f.ts_ms) && (s.open() || s.closed_ms >= f.ts_ms);
-    case FilterType::kFromTimestamp: return s.open() || s.closed_ms >= f.ts_ms;
-    default: return true;
+    case FilterType::kFromTimestamp:
+      return s.open() || s.closed_ms >= f.ts_ms;
+    default:
+      return true;
   }
 }
 
@@ -142,10 +146,9 @@ ApiResult<std::string> ListShards(ApiContext& api, JsonArgs& args) {
   Validator v;
   auto token = args.String("NextToken");
   const auto obj = args.object();
-  const bool names_stream = (obj["StreamName"].error() == simdjson::SUCCESS &&
-                             !obj["StreamName"].is_null()) ||
-                            (obj["StreamARN"].error() == simdjson::SUCCESS &&
-                             !obj["StreamARN"].is_null());
+  const bool names_stream =
+      (obj["StreamName"].error() == simdjson::SUCCESS && !obj["StreamName"].is_null()) ||
+      (obj["StreamARN"].error() == simdjson::SUCCESS && !obj["StreamARN"].is_null());
   // botocore's paginator re-sends StreamName with NextToken; AWS rejects that, we don't.
   std::string name = (!token || names_stream) ? api.StreamArg(args, v) : std::string();
   auto start = args.String("ExclusiveStartShardId");
@@ -170,8 +173,8 @@ ApiResult<std::string> ListShards(ApiContext& api, JsonArgs& args) {
       v.Null("shardFilter.type");
     else
       v.Enum("shardFilter.type", *filter_type,
-             {"AFTER_SHARD_ID", "AT_TRIM_HORIZON", "FROM_TRIM_HORIZON", "AT_LATEST",
-              "AT_TIMESTAMP", "FROM_TIMESTAMP"});
+             {"AFTER_SHARD_ID", "AT_TRIM_HORIZON", "FROM_TRIM_HORIZON", "AT_LATEST", "AT_TIMESTAMP",
+              "FROM_TIMESTAMP"});
     if (filter_shard) v.Name("shardFilter.shardId", *filter_shard);
   }
   if (auto e = v.Finish()) return *e;
@@ -206,8 +209,7 @@ ApiResult<std::string> ListShards(ApiContext& api, JsonArgs& args) {
     }
   }
   if (start && !token) {
-    if (auto idx = log::ParseShardId(*start))
-      filter.after = std::max<int64_t>(filter.after, *idx);
+    if (auto idx = log::ParseShardId(*start)) filter.after = std::max<int64_t>(filter.after, *idx);
   }
 
   FGK_ASSIGN_OR_RETURN(auto meta, api.Load(name));
@@ -216,8 +218,8 @@ ApiResult<std::string> ListShards(ApiContext& api, JsonArgs& args) {
 
   std::set<uint32_t> present;
   for (const auto& s : meta.shards) present.insert(s.index);
-  const size_t max = static_cast<size_t>(
-      std::min<int64_t>(max_results.value_or(kMaxListShards), kMaxListShards));
+  const size_t max =
+      static_cast<size_t>(std::min<int64_t>(max_results.value_or(kMaxListShards), kMaxListShards));
   std::string out;
   out.reserve(64 + 400 * std::min(max, meta.shards.size()));
   JsonWriter w(out);
@@ -306,10 +308,9 @@ ApiResult<std::string> MergeShards(ApiContext& api, JsonArgs& args) {
   if (!b) return CouldNotFindShard(api, *second_id, name);
   if (!a->open()) return AlreadyResharded(api, a->index, name);
   if (!b->open()) return AlreadyResharded(api, b->index, name);
-  const bool adjacent = (a->ending_hash_key != log::kMaxHashKey &&
-                         a->ending_hash_key + 1 == b->starting_hash_key) ||
-                        (b->ending_hash_key != log::kMaxHashKey &&
-                         b->ending_hash_key + 1 == a->starting_hash_key);
+  const bool adjacent =
+      (a->ending_hash_key != log::kMaxHashKey && a->ending_hash_key + 1 == b->starting_hash_key) ||
+      (b->ending_hash_key != log::kMaxHashKey && b->ending_hash_key + 1 == a->starting_hash_key);
   if (!adjacent) {
     return ApiError::InvalidArgument(fmt::format(
         "Shards {} and {} in stream {} under account {} are not an adjacent pair of shards "

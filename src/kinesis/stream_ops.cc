@@ -1,9 +1,9 @@
 // Stream lifecycle and description: CreateStream, DeleteStream, DescribeStream(Summary),
 // ListStreams, Increase/DecreaseStreamRetentionPeriod, DescribeLimits.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "kinesis/base64.h"
 #include "kinesis/context.h"
@@ -37,8 +37,10 @@ void WriteCommon(ApiContext& api, JsonWriter& w, const Described& d) {
   w.Key("StreamName").String(d.meta.name);
   w.Key("StreamARN").String(api.StreamArn(d.meta.name));
   w.Key("StreamStatus").String(StreamStatusName(d.status));
-  w.Key("StreamModeDetails").BeginObject().Key("StreamMode").String(
-      ApiContext::ModeName(d.meta.mode));
+  w.Key("StreamModeDetails")
+      .BeginObject()
+      .Key("StreamMode")
+      .String(ApiContext::ModeName(d.meta.mode));
   w.EndObject();
 }
 
@@ -81,12 +83,14 @@ ApiResult<std::string> ChangeRetention(ApiContext& api, JsonArgs& args, bool inc
   if (h < kMinRetentionHours) {
     return ApiError::InvalidArgument(fmt::format(
         "Minimum allowed retention period is {} hours. Requested retention period ({} hours) "
-        "is too short.", kMinRetentionHours, h));
+        "is too short.",
+        kMinRetentionHours, h));
   }
   if (h > kMaxRetentionHours) {
     return ApiError::InvalidArgument(fmt::format(
         "Maximum allowed retention period is {} hours. Requested retention period ({} hours) "
-        "is too long.", kMaxRetentionHours, h));
+        "is too long.",
+        kMaxRetentionHours, h));
   }
   if (increase && h < meta.retention_hours) {
     return ApiError::InvalidArgument(fmt::format(
@@ -148,7 +152,8 @@ ApiResult<std::string> CreateStream(ApiContext& api, JsonArgs& args) {
     return ApiError::InvalidArgument("ShardCount is not expected when StreamMode=ON_DEMAND");
   if (!on_demand && !shard_count)
     return ApiError::InvalidArgument("ShardCount is required when StreamMode=PROVISIONED");
-  const auto shards = on_demand ? api.options.on_demand_shards : static_cast<uint32_t>(*shard_count);
+  const auto shards =
+      on_demand ? api.options.on_demand_shards : static_cast<uint32_t>(*shard_count);
 
   const std::string stream(*name);
   const int64_t now = api.now_ms();
@@ -305,7 +310,8 @@ ApiResult<std::string> ListStreams(ApiContext& api, JsonArgs& args) {
   w.EndArray();
   w.Key("HasMoreStreams").Bool(more);
   // The CLI/boto3 paginators follow NextToken only, so it must accompany HasMoreStreams.
-  if (more && !page.empty()) w.Key("NextToken").String(EncodeListStreamsToken(page.back().meta.name));
+  if (more && !page.empty())
+    w.Key("NextToken").String(EncodeListStreamsToken(page.back().meta.name));
   w.Key("StreamSummaries").BeginArray();
   for (const auto& d : page) {
     w.BeginObject();

@@ -41,7 +41,8 @@ ApiResult<std::string> AddTags(ApiContext& api, const std::string& name,
   if (total > kMaxTagsPerStream) {
     return ApiError::InvalidArgument(fmt::format(
         "Failed to add tags to stream {} under account {} because a given stream cannot have "
-        "more than {} tags.", name, api.options.account_id, kMaxTagsPerStream));
+        "more than {} tags.",
+        name, api.options.account_id, kMaxTagsPerStream));
   }
   Status st = api.log->AddTags(name, tags);
   if (!st.ok()) return st.IsNotFound() ? api.StreamNotFound(name) : FromStatus(st);
@@ -75,8 +76,7 @@ ApiResult<std::string> RemoveTags(ApiContext& api, const std::string& name,
 }
 
 void WriteTags(JsonWriter& w, const std::map<std::string, std::string>& tags,
-               std::map<std::string, std::string>::const_iterator from, size_t limit,
-               bool* more) {
+               std::map<std::string, std::string>::const_iterator from, size_t limit, bool* more) {
   w.Key("Tags").BeginArray();
   size_t n = 0;
   *more = false;

@@ -11,8 +11,8 @@ ApiResult<std::map<std::string, std::string>> ParseTagMap(simdjson::dom::object 
   std::map<std::string, std::string> tags;
   std::optional<ApiError> error;
   for (auto field : obj) {
-    auto value = field.value.is_null() ? std::optional<std::string_view>("")
-                                       : AsString(field.value, &error);
+    auto value =
+        field.value.is_null() ? std::optional<std::string_view>("") : AsString(field.value, &error);
     if (error) return *error;
     const std::string key_member = fmt::format("{}.key", member);
     if (!v.Length(key_member, field.key, 1, 128)) continue;

@@ -59,8 +59,7 @@ void Validator::Null(std::string_view member) {
                      member));
 }
 
-void Validator::Fail(std::string_view member, std::string_view value,
-                     std::string_view constraint) {
+void Validator::Fail(std::string_view member, std::string_view value, std::string_view constraint) {
   Append(fmt::format("Value '{}' at '{}' failed to satisfy constraint: {}", value, member,
                      constraint));
 }
@@ -80,8 +79,7 @@ bool Validator::Length(std::string_view member, std::string_view value, size_t m
 bool Validator::Pattern(std::string_view member, std::string_view value, bool matches,
                         std::string_view pattern) {
   if (matches) return true;
-  Fail(member, value,
-       fmt::format("Member must satisfy regular expression pattern: {}", pattern));
+  Fail(member, value, fmt::format("Member must satisfy regular expression pattern: {}", pattern));
   return false;
 }
 
@@ -126,8 +124,8 @@ bool Validator::Enum(std::string_view member, std::string_view value,
 
 std::optional<ApiError> Validator::Finish() const {
   if (count_ == 0) return std::nullopt;
-  return ApiError::Validation(fmt::format("{} validation error{} detected: {}", count_,
-                                          count_ == 1 ? "" : "s", text_));
+  return ApiError::Validation(
+      fmt::format("{} validation error{} detected: {}", count_, count_ == 1 ? "" : "s", text_));
 }
 
 }  // namespace fluxgate::kinesis

@@ -24,7 +24,7 @@ inline constexpr std::string_view kHashKeyPattern = "0|([1-9]\\d{0,38})";
 inline constexpr std::string_view kSequencePattern = "0|([1-9]\\d{0,128})";
 inline constexpr std::string_view kStreamArnPattern = "arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+";
 
-bool MatchesNamePattern(std::string_view s);      // [a-zA-Z0-9_.-]+
+bool MatchesNamePattern(std::string_view s);                        // [a-zA-Z0-9_.-]+
 bool MatchesDecimalPattern(std::string_view s, size_t max_digits);  // 0|([1-9]\d{0,max-1})
 // arn:aws*:kinesis:<region>:<12 digits>:stream/<name>; fills the parts when it matches.
 bool ParseStreamArn(std::string_view arn, std::string_view* region, std::string_view* account,

@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "common/logging.h"
 #include "http/message.h"
 #include "kinesis/api.h"
 #include "log/log_manager.h"
@@ -46,7 +47,9 @@ struct Reply {
     if (json.at_pointer(pointer).get(v) != simdjson::SUCCESS) return -1;
     return v;
   }
-  bool Has(const char* pointer) const { return json.at_pointer(pointer).error() == simdjson::SUCCESS; }
+  bool Has(const char* pointer) const {
+    return json.at_pointer(pointer).error() == simdjson::SUCCESS;
+  }
   size_t Size(const char* pointer) const {
     simdjson::dom::array a;
     if (json.at_pointer(pointer).get(a) != simdjson::SUCCESS) return SIZE_MAX;
@@ -56,7 +59,10 @@ struct Reply {
 
 class ApiTest : public ::testing::Test {
  protected:
-  void SetUp() override { Start(DefaultOptions()); }
+  void SetUp() override {
+    SetLogLevel("warn");  // keep test output readable; errors still show
+    Start(DefaultOptions());
+  }
   void TearDown() override {
     api_.reset();
     if (log_) (void)log_->Close();
@@ -123,8 +129,8 @@ class ApiTest : public ::testing::Test {
   }
 
   void CreateStream(const std::string& name, int shards) {
-    auto r = Call("CreateStream",
-                  "{\"StreamName\":\"" + name + "\",\"ShardCount\":" + std::to_string(shards) + "}");
+    auto r = Call("CreateStream", "{\"StreamName\":\"" + name +
+                                      "\",\"ShardCount\":" + std::to_string(shards) + "}");
     ASSERT_EQ(r.status, 200) << r.body;
   }
 
@@ -137,10 +143,11 @@ class ApiTest : public ::testing::Test {
     return {r.Str("/ShardId"), r.Str("/SequenceNumber")};
   }
 
-  std::string Iterator(const std::string& stream, const std::string& shard,
-                       const std::string& type, const std::string& extra = "") {
-    auto r = Call("GetShardIterator", "{\"StreamName\":\"" + stream + "\",\"ShardId\":\"" + shard +
-                                          "\",\"ShardIteratorType\":\"" + type + "\"" + extra + "}");
+  std::string Iterator(const std::string& stream, const std::string& shard, const std::string& type,
+                       const std::string& extra = "") {
+    auto r =
+        Call("GetShardIterator", "{\"StreamName\":\"" + stream + "\",\"ShardId\":\"" + shard +
+                                     "\",\"ShardIteratorType\":\"" + type + "\"" + extra + "}");
     EXPECT_EQ(r.status, 200) << r.body;
     return r.Str("/ShardIterator");
   }

@@ -9,7 +9,7 @@ namespace {
 TEST(JsonWriterTest, EscapesQuotesBackslashAndControlCharacters) {
   std::string out;
   JsonWriter w(out);
-  w.String(std::string_view("a\"b\\c\n\r\t\b\f\x01\x1f", 13));
+  w.String(std::string_view("a\"b\\c\n\r\t\b\f\x01\x1f", 12));
   EXPECT_EQ(out, R"("a\"b\\c\n\r\t\b\f\u0001\u001f")");
 }
 

@@ -77,13 +77,14 @@ TEST(ValidationTest, StreamArnParsing) {
   EXPECT_EQ(name, "my-stream");
   EXPECT_TRUE(ParseStreamArn("arn:aws-cn:kinesis:cn-north-1:123456789012:stream/s", nullptr,
                              nullptr, &name));
-  EXPECT_FALSE(ParseStreamArn("arn:aws:kinesis:us-east-1:0000:stream/s", nullptr, nullptr, nullptr));
-  EXPECT_FALSE(ParseStreamArn("arn:aws:sqs:us-east-1:000000000000:stream/s", nullptr, nullptr,
-                              nullptr));
-  EXPECT_FALSE(ParseStreamArn("arn:aws:kinesis:us-east-1:000000000000:stream/", nullptr, nullptr,
-                              nullptr));
-  EXPECT_FALSE(ParseStreamArn("arn:aws:kinesis:us-east-1:000000000000:table/s", nullptr, nullptr,
-                              nullptr));
+  EXPECT_FALSE(
+      ParseStreamArn("arn:aws:kinesis:us-east-1:0000:stream/s", nullptr, nullptr, nullptr));
+  EXPECT_FALSE(
+      ParseStreamArn("arn:aws:sqs:us-east-1:000000000000:stream/s", nullptr, nullptr, nullptr));
+  EXPECT_FALSE(
+      ParseStreamArn("arn:aws:kinesis:us-east-1:000000000000:stream/", nullptr, nullptr, nullptr));
+  EXPECT_FALSE(
+      ParseStreamArn("arn:aws:kinesis:us-east-1:000000000000:table/s", nullptr, nullptr, nullptr));
 }
 
 }  // namespace
