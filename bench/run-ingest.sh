@@ -16,7 +16,8 @@
 # Usage: bench/run-ingest.sh [--skip-fluxgate] [--skip-emulators] [--skip-calibration]
 #                            [--quick] [--keep]
 # Knobs (environment): DURATION (s, default 15), WARMUP (3), SHARDS (4), BATCH (500),
-#   RECORD_BYTES (150), FLUXGATE_CONNECTIONS (16), KINESALITE_CONNECTIONS (2),
+#   RECORD_BYTES (150), FSYNC_CONNECTIONS (32), NONE_CONNECTIONS (16),
+#   CANNED_CONNECTIONS (16), KINESALITE_CONNECTIONS (2),
 #   KINESIS_LOCAL_CONNECTIONS (2), KINESIS_LOCAL_DURATION (30), FLUXGATE_BIN,
 #   BENCH_BIN, BENCH_DATA_DIR (parent of the fluxgate data dirs; default a temp dir on the
 #   disk /tmp is on). Each target gets the concurrency at which it does best (see
@@ -35,7 +36,9 @@ WARMUP="${WARMUP:-3}"
 SHARDS="${SHARDS:-4}"
 BATCH="${BATCH:-500}"
 RECORD_BYTES="${RECORD_BYTES:-150}"
-FLUXGATE_CONNECTIONS="${FLUXGATE_CONNECTIONS:-16}"
+FSYNC_CONNECTIONS="${FSYNC_CONNECTIONS:-32}"
+NONE_CONNECTIONS="${NONE_CONNECTIONS:-16}"
+CANNED_CONNECTIONS="${CANNED_CONNECTIONS:-16}"
 KINESALITE_CONNECTIONS="${KINESALITE_CONNECTIONS:-2}"
 KINESIS_LOCAL_CONNECTIONS="${KINESIS_LOCAL_CONNECTIONS:-2}"
 KINESIS_LOCAL_DURATION="${KINESIS_LOCAL_DURATION:-30}"
@@ -55,7 +58,7 @@ for arg in "$@"; do
     --skip-calibration) RUN_CALIBRATION=0 ;;
     --quick) DURATION=5; WARMUP=2; KINESIS_LOCAL_DURATION=15; KINESIS_LOCAL_WARMUP=3 ;;
     --keep) KEEP=1 ;;
-    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-ingest: unknown argument $arg (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -174,6 +177,13 @@ if [[ "$RUN_FLUXGATE" == 1 ]] && ! "$FLUXGATE_BIN" serve --help >/dev/null 2>&1;
   error "no working fluxgate at $FLUXGATE_BIN ('fluxgate serve --help' fails); skipping the fluxgate runs"
   RUN_FLUXGATE=0
 fi
+if [[ "$RUN_FLUXGATE" == 1 ]]; then
+  # Run a private copy, so that a rebuild of build/ during the benchmark cannot mix two
+  # server versions into one table.
+  log "fluxgate: $FLUXGATE_BIN ($(date -u -r "$FLUXGATE_BIN" '+built %F %T UTC'), sha256 $(sha256sum "$FLUXGATE_BIN" | cut -c1-12))"
+  cp "$FLUXGATE_BIN" "$WORK/fluxgate"
+  FLUXGATE_BIN="$WORK/fluxgate"
+fi
 
 if [[ "$RUN_EMULATORS" == 1 ]] &&
    { [[ ! -d "$PEERS/node_modules/kinesalite" ]] || [[ ! -d "$PEERS/node_modules/kinesis-local" ]]; }; then
@@ -202,7 +212,7 @@ if [[ "$RUN_CALIBRATION" == 1 ]]; then
   pid=$!
   PIDS+=("$pid")
   if wait_port "$port" "$pid" canned "$logfile" 10; then
-    run_load canned "http://127.0.0.1:$port" "$pid" "$FLUXGATE_CONNECTIONS" \
+    run_load canned "http://127.0.0.1:$port" "$pid" "$CANNED_CONNECTIONS" \
       "$((DURATION < 5 ? DURATION : 5))" 1 && RUNS+=(canned)
   fi
   stop_pid "$pid"
@@ -223,7 +233,9 @@ if [[ "$RUN_FLUXGATE" == 1 ]]; then
     pid=$!
     PIDS+=("$pid")
     if wait_port "$kport" "$pid" "$name" "$logfile" 30; then
-      run_load "$name" "http://127.0.0.1:$kport" "$pid" "$FLUXGATE_CONNECTIONS" "$DURATION" \
+      connections="$FSYNC_CONNECTIONS"
+      [[ "$durability" == none ]] && connections="$NONE_CONNECTIONS"
+      run_load "$name" "http://127.0.0.1:$kport" "$pid" "$connections" "$DURATION" \
         "$WARMUP" && RUNS+=("$name")
       kill -0 "$pid" 2>/dev/null || { error "$name died during the run; last lines of $logfile:"; tail -n 20 "$logfile" >&2; }
     fi

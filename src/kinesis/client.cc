@@ -1,12 +1,14 @@
 #include "kinesis/client.h"
 
+#include "common/json_writer.h"
+
 #include <fmt/format.h>
 #include <simdjson.h>
 
 #include <thread>
 
 #include "http/client.h"
-#include "kinesis/base64.h"
+#include "common/base64.h"
 #include "kinesis/sigv4.h"
 
 namespace fluxgate::kinesis {
@@ -127,32 +129,7 @@ namespace wire {
 
 void AppendJsonString(std::string_view s, std::string* out) {
   out->push_back('"');
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default:
-        if (c < 0x20) {
-          out->append(fmt::format("\\u{:04x}", c));
-        } else {
-          out->push_back(ch);  // UTF-8 passes through; JSON allows it unescaped
-        }
-    }
-  }
+  AppendJsonEscaped(s, *out);
   out->push_back('"');
 }
 
@@ -167,7 +144,7 @@ std::string PutRecordsBody(const std::string& stream, const std::vector<PutRecor
   for (size_t i = 0; i < entries.size(); ++i) {
     if (i > 0) out.push_back(',');
     out.append("{\"Data\":\"")
-        .append(kinesis::Base64Encode(entries[i].data))
+        .append(Base64Encode(entries[i].data))
         .append("\",\"PartitionKey\":");
     AppendJsonString(entries[i].partition_key, &out);
     out.push_back('}');
@@ -253,7 +230,7 @@ Result<GetRecordsResult> ParseGetRecords(std::string_view body) {
     ReceivedRecord rec;
     rec.sequence_number = OptString(r, "SequenceNumber");
     rec.partition_key = OptString(r, "PartitionKey");
-    auto data = kinesis::Base64Decode(OptString(r, "Data"));
+    auto data = Base64Decode(OptString(r, "Data"));
     if (!data) return Malformed("record Data is not base64");
     rec.data = std::move(*data);
     double ts = 0;

@@ -17,7 +17,7 @@
 #include "kinesis/api.h"
 #include "kinesis/errors.h"
 #include "kinesis/json_args.h"
-#include "kinesis/json_writer.h"
+#include "common/json_writer.h"
 #include "kinesis/shard_iterator.h"
 #include "kinesis/stream_states.h"
 #include "kinesis/validation.h"

@@ -1,5 +1,7 @@
 #include "kinesis/errors.h"
 
+#include "common/logging.h"
+
 namespace fluxgate::kinesis {
 
 ApiError FromStatus(const Status& status) {
@@ -18,8 +20,13 @@ ApiError FromStatus(const Status& status) {
       return ApiError::Throughput(status.message());
     case Code::kExpired:
       return ApiError::ExpiredIterator(status.message());
-    default:
-      return ApiError::Internal(status.message());
+    default: {
+      // Storage and internal errors name files and paths on the server: log the detail for
+      // the operator, tell the client only that the failure is on our side.
+      GetLogger("kinesis")->error("request failed: {}", status.ToString());
+      return ApiError::Internal(std::string("Internal service failure (") +
+                                CodeName(status.code()) + "); see the server log.");
+    }
   }
 }
 

@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <memory>
 
-#include "kinesis/base64.h"
+#include "common/base64.h"
 #include "kinesis/context.h"
 #include "log/sequence_number.h"
 

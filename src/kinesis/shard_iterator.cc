@@ -9,7 +9,7 @@
 #include <cstring>
 #include <ctime>
 
-#include "kinesis/base64.h"
+#include "common/base64.h"
 
 namespace fluxgate::kinesis {
 namespace {

@@ -4,7 +4,7 @@
 #include <charconv>
 #include <set>
 
-#include "kinesis/base64.h"
+#include "common/base64.h"
 #include "kinesis/context.h"
 
 namespace fluxgate::kinesis {

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <set>
 
-#include "kinesis/base64.h"
+#include "common/base64.h"
 #include "kinesis/context.h"
 #include "kinesis/tags.h"
 

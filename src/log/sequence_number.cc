@@ -88,11 +88,20 @@ void AppendSequenceNumber(const SequenceParts& parts, std::string& out) {
   do {
     chunks[n++] = v.DivMod(kPow10_19);
   } while (!v.IsZero());
+  // Digits by hand: snprintf was a quarter of the PutRecords path's per-record cost.
   char buf[80];
-  int len = std::snprintf(buf, sizeof(buf), "%llu", static_cast<unsigned long long>(chunks[n - 1]));
+  int len = 0;
+  char tmp[20];
+  int t = 0;
+  for (uint64_t top = chunks[n - 1]; top != 0 || t == 0; top /= 10) tmp[t++] = '0' + top % 10;
+  while (t > 0) buf[len++] = tmp[--t];
   for (int i = n - 2; i >= 0; --i) {
-    len += std::snprintf(buf + len, sizeof(buf) - len, "%019llu",
-                         static_cast<unsigned long long>(chunks[i]));
+    uint64_t c = chunks[i];
+    for (int d = 18; d >= 0; --d) {
+      buf[len + d] = static_cast<char>('0' + c % 10);
+      c /= 10;
+    }
+    len += 19;
   }
   out.append(buf, static_cast<size_t>(len));
 }

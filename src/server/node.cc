@@ -1,5 +1,13 @@
 #include "server/node.h"
 
+#include <fcntl.h>
+#include <openssl/rand.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
 #include "common/logging.h"
 #include "http/server.h"
 #include "kinesis/api.h"
@@ -7,6 +15,45 @@
 #include "web/http_api.h"
 
 namespace fluxgate::server {
+
+namespace {
+
+// The key that authenticates shard iterators, kept in the data directory so iterators a
+// consumer holds stay valid across a restart (AWS's do). Created on first start, mode 0600.
+Result<std::string> LoadOrCreateIteratorSecret(const std::string& data_dir) {
+  const std::string path = data_dir + "/iterator.key";
+  std::ifstream in(path);
+  if (in) {
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string key = ss.str();
+    while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
+    if (key.size() == 64) return key;
+    return Status::Corruption(path + ": expected 64 hex characters; delete it to make a new "
+                              "key (outstanding shard iterators become invalid)");
+  }
+  unsigned char raw[32];
+  if (RAND_bytes(raw, sizeof(raw)) != 1) return Status::Internal("RAND_bytes failed");
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string key;
+  for (unsigned char b : raw) {
+    key.push_back(kHex[b >> 4]);
+    key.push_back(kHex[b & 0xf]);
+  }
+  const std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::FromErrno("create " + tmp, errno);
+  std::string line = key + "\n";
+  bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
+            ::fsync(fd) == 0;
+  int err = errno;
+  ::close(fd);
+  if (!ok) return Status::FromErrno("write " + tmp, err);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return Status::FromErrno("rename " + tmp, errno);
+  return key;
+}
+
+}  // namespace
 
 struct Node::Impl {
   std::unique_ptr<log::LogManager> log;
@@ -45,6 +92,7 @@ Result<std::unique_ptr<Node>> Node::Start(const ServeConfig& c) {
   ko.iterator_ttl_ms = c.kinesis.iterator_ttl_ms;
   ko.shard_limit = c.kinesis.shard_limit;
   ko.on_demand_shards = c.kinesis.on_demand_shards;
+  FG_ASSIGN_OR_RETURN(ko.iterator_secret, LoadOrCreateIteratorSecret(c.data_dir));
   n.kinesis = std::make_unique<kinesis::KinesisApi>(n.log.get(), ko);
   n.web = std::make_unique<web::HttpApi>(n.log.get());
 

@@ -1,6 +1,6 @@
 #include "web/http_api.h"
 
-#include "common/json_escape.h"
+#include "common/json_writer.h"
 #include "log/log_manager.h"
 
 namespace fluxgate::web {
@@ -15,9 +15,8 @@ http::Response Json(int status, std::string body) {
 }
 
 http::Response Error(int status, std::string_view message) {
-  std::string body = "{\"error\":";
-  AppendJsonString(body, message);
-  body += "}";
+  std::string body;
+  JsonWriter(body).BeginObject().Key("error").String(message).EndObject();
   return Json(status, std::move(body));
 }
 
@@ -37,14 +36,11 @@ void HttpApi::Handle(http::Request&& req, http::Responder respond) {
 }
 
 http::Response HttpApi::Streams() const {
-  std::string body = "{\"streams\":[";
-  bool first = true;
-  for (const std::string& name : log_->ListStreams()) {
-    if (!first) body += ',';
-    first = false;
-    AppendJsonString(body, name);
-  }
-  body += "]}";
+  std::string body;
+  JsonWriter w(body);
+  w.BeginObject().Key("streams").BeginArray();
+  for (const std::string& name : log_->ListStreams()) w.String(name);
+  w.EndArray().EndObject();
   return Json(200, std::move(body));
 }
 
@@ -52,27 +48,22 @@ http::Response HttpApi::Streams() const {
 http::Response HttpApi::Stream(const std::string& name) const {
   auto meta = log_->DescribeStream(name);
   if (!meta.ok()) return Error(404, meta.status().message());
-  std::string body = "{\"name\":";
-  AppendJsonString(body, meta->name);
-  body += ",\"retention_hours\":" + std::to_string(meta->retention_hours);
-  body += ",\"shards\":[";
+  std::string body;
+  JsonWriter w(body);
+  w.BeginObject().Key("name").String(meta->name);
+  w.Key("retention_hours").Int(meta->retention_hours);
+  w.Key("shards").BeginArray();
   uint64_t total = 0;
-  bool first = true;
   for (const auto& s : meta->shards) {
     auto bounds = log_->ShardBounds(name, s.index);
     if (!bounds.ok()) continue;
     auto [trim, end] = *bounds;
     total += end - trim;
-    if (!first) body += ',';
-    first = false;
-    body += "{\"shard_id\":";
-    AppendJsonString(body, log::ShardIdFor(s.index));
-    body += ",\"open\":" + std::string(s.open() ? "true" : "false");
-    body += ",\"trim_offset\":" + std::to_string(trim);
-    body += ",\"end_offset\":" + std::to_string(end);
-    body += ",\"records\":" + std::to_string(end - trim) + "}";
+    w.BeginObject().Key("shard_id").String(log::ShardIdFor(s.index));
+    w.Key("open").Bool(s.open()).Key("trim_offset").Uint(trim).Key("end_offset").Uint(end);
+    w.Key("records").Uint(end - trim).EndObject();
   }
-  body += "],\"records\":" + std::to_string(total) + "}";
+  w.EndArray().Key("records").Uint(total).EndObject();
   return Json(200, std::move(body));
 }
 

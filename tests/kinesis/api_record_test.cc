@@ -3,7 +3,7 @@
 #include <thread>
 
 #include "api_test_util.h"
-#include "kinesis/base64.h"
+#include "common/base64.h"
 #include "log/sequence_number.h"
 
 namespace fluxgate::kinesis::testing {

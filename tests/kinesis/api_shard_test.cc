@@ -2,7 +2,7 @@
 #include <thread>
 
 #include "api_test_util.h"
-#include "kinesis/base64.h"
+#include "common/base64.h"
 
 namespace fluxgate::kinesis::testing {
 namespace {

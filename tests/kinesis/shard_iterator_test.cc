@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "kinesis/base64.h"
+#include "common/base64.h"
 
 namespace fluxgate::kinesis {
 namespace {

@@ -1,9 +1,9 @@
-#include "kinesis/base64.h"
+#include "common/base64.h"
 
 #include <array>
 #include <cstdint>
 
-namespace fluxgate::kinesis {
+namespace fluxgate {
 namespace {
 
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -135,4 +135,4 @@ std::optional<std::string> Base64Decode(std::string_view in) {
   return out;
 }
 
-}  // namespace fluxgate::kinesis
+}  // namespace fluxgate

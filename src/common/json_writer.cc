@@ -1,11 +1,11 @@
-#include "kinesis/json_writer.h"
+#include "common/json_writer.h"
 
 #include <array>
 #include <charconv>
 
-#include "kinesis/base64.h"
+#include "common/base64.h"
 
-namespace fluxgate::kinesis {
+namespace fluxgate {
 namespace {
 
 // 1 for bytes that must be escaped inside a JSON string.
@@ -156,4 +156,4 @@ JsonWriter& JsonWriter::Base64(std::string_view bytes) {
   return *this;
 }
 
-}  // namespace fluxgate::kinesis
+}  // namespace fluxgate

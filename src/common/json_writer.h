@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace fluxgate::kinesis {
+namespace fluxgate {
 
 class JsonWriter {
  public:
@@ -54,4 +54,4 @@ void AppendJsonEscaped(std::string_view s, std::string& out);
 void AppendUint(uint64_t v, std::string& out);
 void AppendInt(int64_t v, std::string& out);
 
-}  // namespace fluxgate::kinesis
+}  // namespace fluxgate

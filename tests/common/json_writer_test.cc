@@ -1,9 +1,9 @@
-#include "kinesis/json_writer.h"
+#include "common/json_writer.h"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
-namespace fluxgate::kinesis {
+namespace fluxgate {
 namespace {
 
 TEST(JsonWriterTest, EscapesQuotesBackslashAndControlCharacters) {
@@ -63,4 +63,4 @@ TEST(JsonWriterTest, EscapedKeys) {
 }
 
 }  // namespace
-}  // namespace fluxgate::kinesis
+}  // namespace fluxgate

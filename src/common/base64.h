@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-namespace fluxgate::kinesis {
+namespace fluxgate {
 
 inline size_t Base64EncodedSize(size_t n) { return (n + 2) / 3 * 4; }
 // Upper bound of the decoded size of `n` base64 characters.
@@ -26,4 +26,4 @@ std::string Base64Encode(std::string_view bytes);
 std::optional<size_t> Base64Decode(std::string_view in, char* out);
 std::optional<std::string> Base64Decode(std::string_view in);
 
-}  // namespace fluxgate::kinesis
+}  // namespace fluxgate

@@ -1,10 +1,10 @@
-#include "kinesis/base64.h"
+#include "common/base64.h"
 
 #include <gtest/gtest.h>
 
 #include <random>
 
-namespace fluxgate::kinesis {
+namespace fluxgate {
 namespace {
 
 TEST(Base64Test, KnownVectors) {
@@ -54,4 +54,4 @@ TEST(Base64Test, DecodesIntoCallerBuffer) {
 }
 
 }  // namespace
-}  // namespace fluxgate::kinesis
+}  // namespace fluxgate
