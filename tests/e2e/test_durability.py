@@ -160,5 +160,35 @@ class NoFsyncProcessCrashTest(DurabilityTest):
     durability = "none"
 
 
+class IteratorAcrossRestartTest(unittest.TestCase):
+    """A consumer's shard iterator stays valid across a server restart (the HMAC key lives
+    in the data directory), as AWS's iterators survive service-side restarts."""
+
+    def setUp(self):
+        harness.require_binary(self)
+        self.server = harness.Server(config_text="[kinesis]\ncreate_delay_ms = 50\n")
+        self.server.start()
+
+    def tearDown(self):
+        if self.server.running():
+            self.server.stop()
+        self.server.cleanup()
+
+    def test_old_iterator_reads_after_restart(self):
+        client = self.server.client()
+        stream = harness.unique_name("iter")
+        harness.create_stream(client, stream, 1)
+        for i in range(5):
+            client.put_record(StreamName=stream, Data=f"rec-{i}".encode(), PartitionKey="k")
+        it = client.get_shard_iterator(StreamName=stream, ShardId="shardId-000000000000",
+                                       ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        self.assertEqual(self.server.stop(), 0)
+        self.server.start()
+        client = self.server.client()
+        got = client.get_records(ShardIterator=it)
+        self.assertEqual([r["Data"] for r in got["Records"]],
+                         [f"rec-{i}".encode() for i in range(5)])
+
+
 if __name__ == "__main__":
     harness.main()
