@@ -97,8 +97,7 @@ int RunDemo(const DemoFlags& f) {
     return 1;
   }
   if (Status st = sim::EnsureStream(client->get(), f.stream, f.shards); !st.ok()) {
-    std::fprintf(stderr, "fluxgate demo: stream %s: %s\n", f.stream.c_str(),
-                 st.message().c_str());
+    std::fprintf(stderr, "fluxgate demo: stream %s: %s\n", f.stream.c_str(), st.message().c_str());
     return 1;
   }
   std::map<std::string, uint64_t> before;
@@ -111,9 +110,10 @@ int RunDemo(const DemoFlags& f) {
   so.rate = f.rate;
   so.duration_s = f.duration;
   so.progress = isatty(fileno(stderr)) ? stderr : nullptr;
-  std::printf("simulator: %u devices, %.0f records/s for %.0f s into stream %s (Ctrl-C ends "
-              "early)\n",
-              f.devices, f.rate, f.duration, f.stream.c_str());
+  std::printf(
+      "simulator: %u devices, %.0f records/s for %.0f s into stream %s (Ctrl-C ends "
+      "early)\n",
+      f.devices, f.rate, f.duration, f.stream.c_str());
   std::fflush(stdout);
   sim::KinesisSinkOptions ko;
   ko.stream = f.stream;
@@ -138,24 +138,27 @@ int RunDemo(const DemoFlags& f) {
   } else {
     std::printf("  read-back failed: %s\n", after.status().message().c_str());
   }
-  std::printf("  total: %llu records in stream %s (%llu from this run; simulator had %llu "
-              "acknowledged)\n",
-              static_cast<unsigned long long>(total), f.stream.c_str(),
-              static_cast<unsigned long long>(added),
-              static_cast<unsigned long long>(stats.sink.delivered));
+  std::printf(
+      "  total: %llu records in stream %s (%llu from this run; simulator had %llu "
+      "acknowledged)\n",
+      static_cast<unsigned long long>(total), f.stream.c_str(),
+      static_cast<unsigned long long>(added),
+      static_cast<unsigned long long>(stats.sink.delivered));
   auto dir = std::filesystem::absolute(config.data_dir).lexically_normal();
-  std::printf("  on disk: %s (%.1f MiB; segments, indexes and metadata — see "
-              "docs/formats/log.md)\n",
-              dir.c_str(), static_cast<double>(DirBytes(dir)) / (1 << 20));
+  std::printf(
+      "  on disk: %s (%.1f MiB; segments, indexes and metadata — see "
+      "docs/formats/log.md)\n",
+      dir.c_str(), static_cast<double>(DirBytes(dir)) / (1 << 20));
 
   Status stop = (*node)->Stop();
   std::printf("\nserver stopped (log flushed and fsynced%s).\n",
               stop.ok() ? "" : (": " + stop.message()).c_str());
-  std::printf("Run it yourself: build/fluxgate serve, then for example\n"
-              "  AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x AWS_DEFAULT_REGION=us-east-1 \\\n"
-              "  aws --endpoint-url http://127.0.0.1:4567 kinesis describe-stream-summary "
-              "--stream-name %s\n",
-              f.stream.c_str());
+  std::printf(
+      "Run it yourself: build/fluxgate serve, then for example\n"
+      "  AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x AWS_DEFAULT_REGION=us-east-1 \\\n"
+      "  aws --endpoint-url http://127.0.0.1:4567 kinesis describe-stream-summary "
+      "--stream-name %s\n",
+      f.stream.c_str());
   bool consistent = after.ok() && added == stats.sink.delivered;
   if (!consistent) std::printf("WARNING: records read back do not match records acknowledged\n");
   return run.ok() && stop.ok() && consistent ? 0 : 1;
@@ -178,8 +181,7 @@ void RegisterDemoCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--devices", f->devices, "Simulated devices")->capture_default_str();
   cmd->add_option("--rate", f->rate, "Records per second (0 = as fast as possible)")
       ->capture_default_str();
-  cmd->add_option("--duration", f->duration, "Seconds to run the simulator")
-      ->capture_default_str();
+  cmd->add_option("--duration", f->duration, "Seconds to run the simulator")->capture_default_str();
   cmd->add_option("--anomaly-rate", f->anomaly_rate, "Fraction of readings past thresholds")
       ->capture_default_str();
   cmd->add_option("--seed", f->seed, "Simulator seed")->capture_default_str();

@@ -38,8 +38,7 @@ int RunServe(const ServeFlags& flags) {
   std::printf("fluxgate: data directory %s (durability %s)\n", config.data_dir.c_str(),
               config.durability.c_str());
   std::printf("fluxgate: Kinesis API listening on http://%s:%u\n",
-              http::ParseHostPort(config.kinesis_listen)->first.c_str(),
-              (*node)->kinesis_port());
+              http::ParseHostPort(config.kinesis_listen)->first.c_str(), (*node)->kinesis_port());
   std::printf("fluxgate: HTTP listening on http://%s:%u (/healthz, /v1/streams)\n",
               http::ParseHostPort(config.http_listen)->first.c_str(), (*node)->http_port());
   std::fflush(stdout);

@@ -90,13 +90,17 @@ void RegisterStreamsCommand(CLI::App& app, int* exit_code) {
   describe->add_option("name", f->name, "Stream name")->required();
   describe->callback([f, exit_code] { *exit_code = Describe(*f); });
   auto* del = cmd->add_subcommand("delete", "Delete a stream and all its records");
-  del->add_option("name", f->name, "Stream name")->required()->check(
-      CLI::Validator([](std::string& s) {
-        return s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                   "0123456789_.-") == std::string::npos
-                   ? std::string()
-                   : std::string("stream names use only [a-zA-Z0-9_.-]");
-      }, "STREAM"));
+  del->add_option("name", f->name, "Stream name")
+      ->required()
+      ->check(CLI::Validator(
+          [](std::string& s) {
+            return s.find_first_not_of(
+                       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                       "0123456789_.-") == std::string::npos
+                       ? std::string()
+                       : std::string("stream names use only [a-zA-Z0-9_.-]");
+          },
+          "STREAM"));
   del->callback([f, exit_code] { *exit_code = Delete(*f); });
 }
 

@@ -122,11 +122,13 @@ Status ValidateConfig(const ServeConfig& c) {
     return Status::InvalidArgument("durability must be \"fsync\" or \"none\", got \"" +
                                    c.durability + "\"");
   if (c.data_dir.empty()) return Status::InvalidArgument("data_dir must not be empty");
-  static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn",
+  static const std::set<std::string> kLevels = {"trace", "debug",    "info", "warn",
                                                 "error", "critical", "off"};
   if (!kLevels.count(c.log_level))
-    return Status::InvalidArgument("log_level must be one of trace, debug, info, warn, error, "
-                                   "critical, off; got \"" + c.log_level + "\"");
+    return Status::InvalidArgument(
+        "log_level must be one of trace, debug, info, warn, error, "
+        "critical, off; got \"" +
+        c.log_level + "\"");
   if (c.kinesis.threads < 1 || c.kinesis.threads > 64)
     return Status::InvalidArgument("kinesis.threads must be between 1 and 64");
   if (c.http.threads < 1 || c.http.threads > 64)

@@ -18,18 +18,30 @@ const std::string& Status::message() const {
 
 const char* CodeName(Status::Code code) {
   switch (code) {
-    case Status::Code::kOk: return "OK";
-    case Status::Code::kNotFound: return "NotFound";
-    case Status::Code::kCorruption: return "Corruption";
-    case Status::Code::kIOError: return "IOError";
-    case Status::Code::kInvalidArgument: return "InvalidArgument";
-    case Status::Code::kAlreadyExists: return "AlreadyExists";
-    case Status::Code::kResourceBusy: return "ResourceBusy";
-    case Status::Code::kLimitExceeded: return "LimitExceeded";
-    case Status::Code::kThrottled: return "Throttled";
-    case Status::Code::kExpired: return "Expired";
-    case Status::Code::kUnavailable: return "Unavailable";
-    case Status::Code::kInternal: return "Internal";
+    case Status::Code::kOk:
+      return "OK";
+    case Status::Code::kNotFound:
+      return "NotFound";
+    case Status::Code::kCorruption:
+      return "Corruption";
+    case Status::Code::kIOError:
+      return "IOError";
+    case Status::Code::kInvalidArgument:
+      return "InvalidArgument";
+    case Status::Code::kAlreadyExists:
+      return "AlreadyExists";
+    case Status::Code::kResourceBusy:
+      return "ResourceBusy";
+    case Status::Code::kLimitExceeded:
+      return "LimitExceeded";
+    case Status::Code::kThrottled:
+      return "Throttled";
+    case Status::Code::kExpired:
+      return "Expired";
+    case Status::Code::kUnavailable:
+      return "Unavailable";
+    case Status::Code::kInternal:
+      return "Internal";
   }
   return "Unknown";
 }

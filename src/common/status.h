@@ -22,9 +22,9 @@ class [[nodiscard]] Status {
     kIOError,
     kInvalidArgument,
     kAlreadyExists,
-    kResourceBusy,      // the object exists but is in a state that forbids the call
-    kLimitExceeded,     // a configured or documented limit was hit
-    kThrottled,         // a rate limit was hit; retrying later may succeed
+    kResourceBusy,   // the object exists but is in a state that forbids the call
+    kLimitExceeded,  // a configured or documented limit was hit
+    kThrottled,      // a rate limit was hit; retrying later may succeed
     kExpired,
     kUnavailable,
     kInternal,
@@ -76,7 +76,7 @@ const char* CodeName(Status::Code code);
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {}  // NOLINT: implicit by design
 
   bool ok() const { return std::holds_alternative<T>(v_); }
@@ -98,10 +98,10 @@ class [[nodiscard]] Result {
 
 }  // namespace fluxgate
 
-#define FG_RETURN_IF_ERROR(expr)              \
-  do {                                        \
-    ::fluxgate::Status _fg_st = (expr);       \
-    if (!_fg_st.ok()) return _fg_st;          \
+#define FG_RETURN_IF_ERROR(expr)        \
+  do {                                  \
+    ::fluxgate::Status _fg_st = (expr); \
+    if (!_fg_st.ok()) return _fg_st;    \
   } while (0)
 
 #define FG_CONCAT_INNER(a, b) a##b

@@ -1,14 +1,13 @@
 #include "kinesis/client.h"
 
-#include "common/json_writer.h"
-
 #include <fmt/format.h>
 #include <simdjson.h>
 
 #include <thread>
 
-#include "http/client.h"
 #include "common/base64.h"
+#include "common/json_writer.h"
+#include "http/client.h"
 #include "kinesis/sigv4.h"
 
 namespace fluxgate::kinesis {
@@ -143,9 +142,7 @@ std::string PutRecordsBody(const std::string& stream, const std::vector<PutRecor
   out.append(",\"Records\":[");
   for (size_t i = 0; i < entries.size(); ++i) {
     if (i > 0) out.push_back(',');
-    out.append("{\"Data\":\"")
-        .append(Base64Encode(entries[i].data))
-        .append("\",\"PartitionKey\":");
+    out.append("{\"Data\":\"").append(Base64Encode(entries[i].data)).append("\",\"PartitionKey\":");
     AppendJsonString(entries[i].partition_key, &out);
     out.push_back('}');
   }

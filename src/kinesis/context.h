@@ -13,11 +13,11 @@
 #include <string>
 #include <string_view>
 
+#include "common/json_writer.h"
 #include "http/server.h"
 #include "kinesis/api.h"
 #include "kinesis/errors.h"
 #include "kinesis/json_args.h"
-#include "common/json_writer.h"
 #include "kinesis/shard_iterator.h"
 #include "kinesis/stream_states.h"
 #include "kinesis/validation.h"

@@ -29,7 +29,8 @@ Result<std::string> LoadOrCreateIteratorSecret(const std::string& data_dir) {
     std::string key = ss.str();
     while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
     if (key.size() == 64) return key;
-    return Status::Corruption(path + ": expected 64 hex characters; delete it to make a new "
+    return Status::Corruption(path +
+                              ": expected 64 hex characters; delete it to make a new "
                               "key (outstanding shard iterators become invalid)");
   }
   unsigned char raw[32];
