@@ -5,6 +5,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -138,6 +139,7 @@ Status LogManagerImpl::RecoverStream(const std::string& dir_name) {
 }
 
 void LogManagerImpl::StartThreads() {
+  sync_pool_ = std::make_unique<SyncPool>(std::max<uint32_t>(options_.sync_threads, 1));
   commit_thread_ = std::thread([this] { CommitLoop(); });
   retention_thread_ = std::thread([this] { RetentionLoop(); });
 }
@@ -166,6 +168,7 @@ Status LogManagerImpl::Close() {
   }
   commit_cv_.notify_all();
   if (commit_thread_.joinable()) commit_thread_.join();  // drains everything queued
+  sync_pool_.reset();
   if (lock_fd_ >= 0) {
     ::close(lock_fd_);  // releases the flock
     lock_fd_ = -1;

@@ -3,9 +3,10 @@
 // Thread-safety: every public method may be called from any thread concurrently.
 // Appends are asynchronous: Append() encodes and queues the records and returns at once;
 // the group-commit thread writes and (with Durability::kFsync) fdatasyncs every dirty
-// shard, then invokes the completion callbacks on that thread. Callbacks must be quick
-// (post work elsewhere). A record becomes visible to readers only once it is durable, so
-// nothing a reader saw can vanish after a crash.
+// shard (several at once, see LogOptions::sync_threads), then invokes the completion
+// callbacks on that thread. Callbacks must be quick (post work elsewhere). A record
+// becomes visible to readers only once it is durable, so nothing a reader saw can vanish
+// after a crash.
 //
 // Invariant per shard: read-visible end (committed) <= flushed <= written.
 #pragma once
@@ -40,6 +41,12 @@ struct LogOptions {
   // Upper bound of bytes queued for the group-commit thread; Append fails records with
   // ProvisionedThroughputExceededException past it (backpressure instead of memory growth).
   uint64_t max_pending_bytes = 256ull << 20;
+  // How many dirty shards one group-commit round writes and fdatasyncs at the same time
+  // (the commit thread plus sync_threads - 1 helper threads; 0 is taken as 1 = one after
+  // another). A round then costs about one fsync latency up to this many dirty shards
+  // instead of one per shard. The helpers sleep between rounds; 8 covers the shard
+  // counts a batch usually touches without oversubscribing a small disk queue.
+  uint32_t sync_threads = 8;
   // Account id used in throttling messages ("... under account 000000000000.").
   std::string account_id = "000000000000";
   // Wall clock in epoch milliseconds (arrival times, retention, shard creation times).

@@ -8,6 +8,9 @@
 //   streams_mu_  guards streams_ and creating_ (the name -> Stream map); held briefly.
 //   commit_mu_   guards dirty_, ready_, stop_commit_; commit_cv_ wakes the commit
 //                thread, flushed_cv_ is notified after every commit cycle.
+//   The commit thread hands each round's dirty shards to sync_pool_'s threads (one
+//   shard per thread at a time) and waits for them before running callbacks; the pool
+//   threads take only Shard::mu_ and Shard::seg_mu_ of the shard they flush.
 //   retention_mu_ guards stop_retention_.
 //   close_mu_    serialises Close().
 // Lock order: Stream::mu -> Shard::mu_ -> Shard::seg_mu_; commit_mu_ is never held while
@@ -29,6 +32,7 @@
 #include "log/pending_batch.h"
 #include "log/shard.h"
 #include "log/stream.h"
+#include "log/sync_pool.h"
 
 namespace spdlog {
 class logger;
@@ -113,6 +117,9 @@ class LogManagerImpl final : public LogManager {
   std::vector<PendingBatch*> ready_;  // batches with nothing left to flush
   bool stop_commit_ = false;
   std::thread commit_thread_;
+  // Flushes a round's dirty shards in parallel; used only by the commit thread. Created
+  // before it starts, destroyed after it is joined.
+  std::unique_ptr<SyncPool> sync_pool_;
 
   std::mutex retention_mu_;
   std::condition_variable retention_cv_;

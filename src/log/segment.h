@@ -5,8 +5,8 @@
 // (frame.h). Names: <base offset, 20 digits>.seg / .idx (docs/formats/log.md).
 //
 // Threading: a live segment's mutable fields (size, end_offset, max_arrival_ms, index) are
-// guarded by the owning Shard's segment mutex; only the commit thread appends to the
-// file. The File itself may be pread by readers concurrently.
+// guarded by the owning Shard's segment mutex; only the shard's Flush (one thread at a
+// time, shard.h) appends to the file. The File itself may be pread by readers concurrently.
 #pragma once
 
 #include <cstdint>

@@ -8,12 +8,16 @@
 //
 // Threading:
 //   mu_      guards the append side (pending buffer, offsets assignment, rate window).
-//            Held by Append for one batch part; by the commit thread only to swap buffers.
+//            Held by Append for one batch part; by the flushing thread only to swap
+//            buffers.
 //   seg_mu_  guards the segment list and every live Segment's mutable fields, the
 //            readable end and the closed state. Held briefly by readers (to locate
-//            bytes; the pread happens outside), by the commit thread to publish, and by
+//            bytes; the pread happens outside), by the flushing thread to publish, and by
 //            retention to drop segments.
-//   Commit-thread-only fields are marked; nothing else touches them.
+//   Flush runs on the commit thread or on one of its sync-pool threads (sync_pool.h),
+//   never on two threads at once for the same shard: a shard is in at most one round's
+//   work list and rounds are separated by the pool's join. "Flush only" fields are
+//   touched by nothing else, so they need no lock; the join orders them across rounds.
 // Lock order: mu_ before seg_mu_ (never the reverse).
 #pragma once
 
@@ -77,9 +81,10 @@ class Shard {
   // Records accepted but not yet resolved by the commit thread.
   uint64_t unresolved() const { return unresolved_.load(std::memory_order_acquire); }
 
-  // --- commit thread only ---
+  // --- one flushing thread at a time (commit thread or its sync pool) ---
   // Writes and syncs everything pending; publishes it to readers or, on error, fails
-  // it. Batches whose last hold was released are appended to `completed`.
+  // it. Batches whose last hold was released are appended to `completed`, which belongs
+  // to the caller alone. Flushes of different shards may run concurrently.
   FlushOutcome Flush(bool sync, std::vector<PendingBatch*>* completed);
 
   // --- readers (any thread) ---
@@ -137,7 +142,7 @@ class Shard {
   uint64_t rate_bytes_ = 0;
   std::atomic<uint64_t> unresolved_{0};
 
-  // --- commit thread only (swapped with the append side under mu_) ---
+  // --- Flush only (swapped with the append side under mu_) ---
   std::string flushing_;
   std::vector<Mark> flushing_marks_;
   std::vector<PendingBatch*> flushing_parts_;

@@ -1,5 +1,8 @@
 // The write half of a shard: Append (any thread, encodes into the pending buffer) and
-// Flush (commit thread: one write per segment touched, fdatasync, publish).
+// Flush (the commit thread or a sync-pool thread, one at a time per shard: one write per
+// segment touched, fdatasync, publish). Flushes of different shards run concurrently;
+// what they share is thread-safe: PendingBatch holds are atomic and FailParts writes only
+// the results of its own shard's records.
 //
 // The append path does no syscalls and no per-record allocation: frames are encoded
 // straight into a reused buffer, and index entries / segment rolls are recorded as marks
@@ -159,7 +162,7 @@ FlushOutcome Shard::Flush(bool sync, std::vector<PendingBatch*>* completed) {
     active = segments_.back();
     old_end = committed_end_;
   }
-  const uint64_t start_size = active->size;  // only this thread changes it
+  const uint64_t start_size = active->size;  // only Flush changes it
   std::vector<std::shared_ptr<Segment>> created;
   Status st = WriteAndSync(sync, &created);
   if (!st.ok()) {

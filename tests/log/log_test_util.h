@@ -5,9 +5,14 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <future>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -69,9 +74,24 @@ inline std::vector<StoredRecord> ReadAll(LogManager& log, const std::string& str
 }
 
 // Wraps the default Env; fails fdatasync while fail_syncs > 0 (decrementing it).
+// Syncs may come from several sync-pool threads at once: everything here is thread-safe.
+// Set the plain (non-atomic) fields before the appends that use them.
 class FaultEnv final : public Env {
  public:
   std::atomic<int> fail_syncs{0};
+  // Only files whose path contains this count for fail_syncs (empty: every file).
+  std::string fail_sync_path;
+  // Each Sync first waits (at most 2 s) until this many Syncs have been in progress at
+  // the same moment, so a test can check that flushes of different shards overlap.
+  std::atomic<int> sync_gate{0};
+  // Runs at the start of every Sync, with the file's path (after the gate).
+  std::function<void(const std::string& path)> before_sync;
+
+  // The most Syncs ever in progress at once.
+  int max_concurrent_syncs() {
+    std::lock_guard<std::mutex> lock(sync_mu_);
+    return peak_syncs_;
+  }
 
   Result<std::unique_ptr<File>> OpenFile(const std::string& path, bool create) override {
     FG_ASSIGN_OR_RETURN(auto f, base_->OpenFile(path, create));
@@ -101,11 +121,10 @@ class FaultEnv final : public Env {
     FaultFile(std::unique_ptr<File> f, FaultEnv* env) : f_(std::move(f)), env_(env) {}
     Status Append(std::string_view d) override { return f_->Append(d); }
     Status Sync() override {
-      if (env_->fail_syncs.load() > 0) {
-        env_->fail_syncs.fetch_sub(1);
-        return Status::IOError("injected fdatasync failure");
-      }
-      return f_->Sync();
+      env_->EnterSync();
+      Status st = SyncOnce();
+      env_->LeaveSync();
+      return st;
     }
     Status ReadAt(uint64_t pos, size_t n, char* buf, size_t* got) const override {
       return f_->ReadAt(pos, n, buf, got);
@@ -115,10 +134,41 @@ class FaultEnv final : public Env {
     const std::string& path() const override { return f_->path(); }
 
    private:
+    Status SyncOnce() {
+      if (env_->before_sync) env_->before_sync(path());
+      if (env_->fail_sync_path.empty() || path().find(env_->fail_sync_path) != std::string::npos) {
+        // Claim one injected failure atomically: concurrent Syncs must not both take it.
+        int left = env_->fail_syncs.load();
+        while (left > 0 && !env_->fail_syncs.compare_exchange_weak(left, left - 1)) {
+        }
+        if (left > 0) return Status::IOError("injected fdatasync failure");
+      }
+      return f_->Sync();
+    }
+
     std::unique_ptr<File> f_;
     FaultEnv* env_;
   };
+
+  void EnterSync() {
+    std::unique_lock<std::mutex> lock(sync_mu_);
+    peak_syncs_ = std::max(peak_syncs_, ++syncs_in_progress_);
+    sync_cv_.notify_all();
+    const int gate = sync_gate.load();
+    if (gate > 0) {
+      sync_cv_.wait_for(lock, std::chrono::seconds(2), [&] { return peak_syncs_ >= gate; });
+    }
+  }
+  void LeaveSync() {
+    std::lock_guard<std::mutex> lock(sync_mu_);
+    --syncs_in_progress_;
+  }
+
   Env* base_ = DefaultEnv();
+  std::mutex sync_mu_;
+  std::condition_variable sync_cv_;
+  int syncs_in_progress_ = 0;  // GUARDED_BY(sync_mu_)
+  int peak_syncs_ = 0;         // GUARDED_BY(sync_mu_)
 };
 
 // Paths of a stream's files, following docs/formats/log.md.
