@@ -92,6 +92,7 @@ Status LoadConfigFile(const std::string& path, ServeConfig& c) {
     r.Read("shard_write_records_per_sec", c.log.shard_write_records_per_sec);
     r.Read("shard_write_bytes_per_sec", c.log.shard_write_bytes_per_sec);
     r.Read("retention_check_interval_ms", c.log.retention_check_interval_ms);
+    r.Read("sync_threads", c.log.sync_threads);
     FG_RETURN_IF_ERROR(r.Finish());
   }
   if (const toml::table* t = top.Sub("kinesis")) {
@@ -137,6 +138,8 @@ Status ValidateConfig(const ServeConfig& c) {
     return Status::InvalidArgument("log.segment_bytes must be at least 65536");
   if (c.log.index_interval_bytes < 64)
     return Status::InvalidArgument("log.index_interval_bytes must be at least 64");
+  if (c.log.sync_threads < 1 || c.log.sync_threads > 64)
+    return Status::InvalidArgument("log.sync_threads must be between 1 and 64");
   if (c.kinesis.iterator_ttl_ms < 1000)
     return Status::InvalidArgument("kinesis.iterator_ttl_ms must be at least 1000");
   if (c.kinesis.account_id.size() != 12 ||

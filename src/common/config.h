@@ -26,6 +26,7 @@ struct ServeConfig {
     uint64_t shard_write_records_per_sec = 0;  // 0 = unlimited (AWS: 1000)
     uint64_t shard_write_bytes_per_sec = 0;    // 0 = unlimited (AWS: 1 MiB)
     int64_t retention_check_interval_ms = 60'000;
+    uint32_t sync_threads = 8;  // shards written+fsynced at once per group commit
   } log;
 
   struct Kinesis {

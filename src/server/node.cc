@@ -82,6 +82,7 @@ Result<std::unique_ptr<Node>> Node::Start(const ServeConfig& c) {
   lo.shard_write_records_per_sec = c.log.shard_write_records_per_sec;
   lo.shard_write_bytes_per_sec = c.log.shard_write_bytes_per_sec;
   lo.retention_check_interval_ms = c.log.retention_check_interval_ms;
+  lo.sync_threads = c.log.sync_threads;
   FG_ASSIGN_OR_RETURN(n.log, log::LogManager::Open(lo));
 
   kinesis::KinesisOptions ko;
