@@ -1,0 +1,170 @@
+#include "runtime/timestamp_text.h"
+
+namespace fluxgate::runtime {
+namespace {
+
+// Reads exactly n digits at s[*i]; false if any is not a digit.
+bool Digits(std::string_view s, size_t* i, int n, int* out) {
+  if (*i + n > s.size()) return false;
+  int v = 0;
+  for (int k = 0; k < n; ++k) {
+    char c = s[*i + k];
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  *i += n;
+  *out = v;
+  return true;
+}
+
+bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int DaysInMonth(int64_t y, int m) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && IsLeap(y) ? 29 : kDays[m - 1];
+}
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+}  // namespace
+
+// Howard Hinnant's days_from_civil / civil_from_days.
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = static_cast<int64_t>(yoe) + era * 400 + (*m <= 2);
+}
+
+const char* ParseTimestamp(std::string_view s, ParsedTimestamp* out) {
+  size_t i = 0;
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (!Digits(s, &i, 4, &year) || i >= s.size() || s[i++] != '-' || !Digits(s, &i, 2, &month) ||
+      i >= s.size() || s[i++] != '-' || !Digits(s, &i, 2, &day)) {
+    return "expected a date yyyy-MM-dd";
+  }
+  if (i >= s.size() || (s[i] != 'T' && s[i] != 't' && s[i] != ' ')) {
+    return "expected 'T' or ' ' between date and time";
+  }
+  ++i;
+  if (!Digits(s, &i, 2, &hour) || i >= s.size() || s[i++] != ':' || !Digits(s, &i, 2, &minute)) {
+    return "expected a time HH:mm[:ss[.fraction]]";
+  }
+  int64_t micros = 0;
+  if (i < s.size() && s[i] == ':') {
+    ++i;
+    if (!Digits(s, &i, 2, &second)) return "expected two digits of seconds";
+    if (i < s.size() && s[i] == '.') {
+      ++i;
+      int n = 0;
+      while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+        if (n < 6) micros = micros * 10 + (s[i] - '0');
+        ++n;
+        ++i;
+      }
+      if (n == 0 || n > 9) return "fraction of a second must have 1 to 9 digits";
+      for (int k = n; k < 6; ++k) micros *= 10;
+    }
+  }
+  if (month < 1 || month > 12) return "month out of range";
+  if (day < 1 || day > DaysInMonth(year, month)) return "day out of range for the month";
+  if (hour > 23) return "hour out of range";
+  if (minute > 59) return "minute out of range";
+  if (second > 59) return "second out of range";
+  int64_t offset_seconds = 0;
+  out->has_offset = false;
+  if (i < s.size()) {
+    char c = s[i];
+    if (c == 'Z' || c == 'z') {
+      ++i;
+      out->has_offset = true;
+    } else if (c == '+' || c == '-') {
+      ++i;
+      int oh = 0, om = 0;
+      if (!Digits(s, &i, 2, &oh)) return "bad zone offset (expected +hh:mm)";
+      if (i < s.size() && s[i] == ':') ++i;
+      if (i < s.size() && !Digits(s, &i, 2, &om)) return "bad zone offset (expected +hh:mm)";
+      if (oh > 18 || om > 59) return "zone offset out of range";
+      offset_seconds = (oh * 3600 + om * 60) * (c == '-' ? -1 : 1);
+      out->has_offset = true;
+    }
+    if (i != s.size()) return "unexpected text after the timestamp";
+  }
+  int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
+  out->epoch_micros = secs * 1'000'000 + micros;
+  return nullptr;
+}
+
+void AppendTimestamp(int64_t value, int64_t unit_per_second, int precision, TimestampStyle style,
+                     bool trim_fraction, bool utc_suffix, std::string& out) {
+  int64_t secs = FloorDiv(value, unit_per_second);
+  int64_t frac = value - secs * unit_per_second;  // 0 <= frac < unit_per_second
+  int64_t days = FloorDiv(secs, 86400);
+  int64_t sod = secs - days * 86400;
+  int64_t y;
+  unsigned m, d;
+  CivilFromDays(days, &y, &m, &d);
+  char buf[64];
+  int n = 0;
+  auto put = [&](int64_t v, int width) {
+    for (int k = width - 1; k >= 0; --k) {
+      buf[n + k] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    }
+    n += width;
+  };
+  if (y < 0) {
+    buf[n++] = '-';
+    y = -y;
+  }
+  put(y, 4);
+  buf[n++] = '-';
+  put(m, 2);
+  buf[n++] = '-';
+  put(d, 2);
+  buf[n++] = style == TimestampStyle::kIso ? 'T' : ' ';
+  put(sod / 3600, 2);
+  buf[n++] = ':';
+  put(sod / 60 % 60, 2);
+  buf[n++] = ':';
+  put(sod % 60, 2);
+  int unit_digits = unit_per_second == 1000 ? 3 : 6;
+  int digits = precision < unit_digits ? precision : unit_digits;
+  // Drop digits below the declared precision, then trailing zeros if trimming.
+  for (int k = digits; k < unit_digits; ++k) frac /= 10;
+  if (trim_fraction) {
+    while (digits > 0 && frac % 10 == 0) {
+      frac /= 10;
+      --digits;
+    }
+  }
+  if (digits > 0) {
+    buf[n++] = '.';
+    put(frac, digits);
+  }
+  if (utc_suffix) buf[n++] = 'Z';
+  out.append(buf, n);
+}
+
+std::string FormatTimestampMillis(int64_t epoch_millis) {
+  std::string s;
+  AppendTimestamp(epoch_millis, 1000, 3, TimestampStyle::kSql, false, false, s);
+  return s;
+}
+
+}  // namespace fluxgate::runtime
