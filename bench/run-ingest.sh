@@ -44,7 +44,7 @@ KINESIS_LOCAL_CONNECTIONS="${KINESIS_LOCAL_CONNECTIONS:-2}"
 KINESIS_LOCAL_DURATION="${KINESIS_LOCAL_DURATION:-30}"
 KINESIS_LOCAL_WARMUP="${KINESIS_LOCAL_WARMUP:-5}"
 FLUXGATE_BIN="${FLUXGATE_BIN:-$ROOT/build/fluxgate}"
-BENCH_BUILD="$ROOT/build-bench-ingest"
+BENCH_BUILD="$ROOT/build"
 BENCH_BIN="${BENCH_BIN:-$BENCH_BUILD/fluxgate-bench-ingest}"
 
 RUN_FLUXGATE=1
@@ -154,9 +154,10 @@ run_load() {
 
 if [[ "$BENCH_BIN" == "$BENCH_BUILD/fluxgate-bench-ingest" ]]; then
   log "building the load generator in $BENCH_BUILD"
-  if ! { cmake -S "$ROOT/bench" -B "$BENCH_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  if ! { cmake -S "$ROOT" -B "$BENCH_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
            >"$WORK/bench-configure.log" 2>&1 &&
-         cmake --build "$BENCH_BUILD" -j 2 >"$WORK/bench-build.log" 2>&1; }; then
+         cmake --build "$BENCH_BUILD" --target fluxgate-bench-ingest -j 2 \
+           >"$WORK/bench-build.log" 2>&1; }; then
     cat "$WORK/bench-configure.log" "$WORK/bench-build.log" >&2
     echo "ERROR: cannot build the load generator" >&2
     exit 1

@@ -1,11 +1,11 @@
 #include "payload.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <cstdio>
 #include <ctime>
 #include <random>
+
+#include "common/base64.h"
+#include "kinesis/sigv4.h"
 
 namespace fluxgate::bench {
 namespace {
@@ -14,43 +14,21 @@ constexpr std::string_view kContentType = "application/x-amz-json-1.1";
 constexpr std::string_view kTargetPrefix = "Kinesis_20131202.";
 constexpr std::string_view kSignedHeaders = "content-type;host;x-amz-date;x-amz-target";
 
-std::string Hex(const unsigned char* data, size_t n) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out(n * 2, '0');
-  for (size_t i = 0; i < n; ++i) {
-    out[2 * i] = kDigits[data[i] >> 4];
-    out[2 * i + 1] = kDigits[data[i] & 0xf];
-  }
-  return out;
-}
-
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
-  return Hex(digest, len);
-}
-
-std::string HmacSha256(std::string_view key, std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest, &len);
-  return std::string(reinterpret_cast<const char*>(digest), len);
-}
-
+// The canonical request of a bench PutRecords call, built with the shared SigV4 code.
 std::string CanonicalRequest(std::string_view host_header, std::string_view amz_date,
                              std::string_view target, std::string_view body) {
-  std::string canonical;
-  canonical.reserve(256);
-  canonical.append("POST\n/\n\n");
-  canonical.append("content-type:").append(kContentType).append("\n");
-  canonical.append("host:").append(host_header).append("\n");
-  canonical.append("x-amz-date:").append(amz_date).append("\n");
-  canonical.append("x-amz-target:").append(target).append("\n\n");
-  canonical.append(kSignedHeaders).append("\n");
-  canonical.append(Sha256Hex(body));
-  return canonical;
+  std::vector<http::Header> headers = {{"content-type", std::string(kContentType)},
+                                       {"host", std::string(host_header)},
+                                       {"x-amz-date", std::string(amz_date)},
+                                       {"x-amz-target", std::string(target)}};
+  sigv4::CanonicalRequestParts parts;
+  parts.method = "POST";
+  parts.target = "/";
+  parts.headers = &headers;
+  parts.signed_headers = kSignedHeaders;
+  const std::string payload_hash = sigv4::Sha256Hex(body);
+  parts.payload_hash = payload_hash;
+  return sigv4::BuildCanonicalRequest(parts).value();  // every signed header is present
 }
 
 // One telemetry reading as a JSON object of exactly `size` bytes: padded with a "site"
@@ -109,34 +87,11 @@ std::string NowAmzDate() {
   return buf;
 }
 
-std::string Base64Encode(std::string_view raw) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((raw.size() + 2) / 3 * 4);
-  size_t i = 0;
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(raw[k]); };
-  for (; i + 3 <= raw.size(); i += 3) {
-    const uint32_t v = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
-    out.push_back(kAlphabet[(v >> 18) & 63]);
-    out.push_back(kAlphabet[(v >> 12) & 63]);
-    out.push_back(kAlphabet[(v >> 6) & 63]);
-    out.push_back(kAlphabet[v & 63]);
-  }
-  if (const size_t rest = raw.size() - i; rest > 0) {
-    uint32_t v = byte(i) << 16;
-    if (rest == 2) v |= byte(i + 1) << 8;
-    out.push_back(kAlphabet[(v >> 18) & 63]);
-    out.push_back(kAlphabet[(v >> 12) & 63]);
-    out.push_back(rest == 2 ? kAlphabet[(v >> 6) & 63] : '=');
-    out.push_back('=');
-  }
-  return out;
-}
+std::string Base64Encode(std::string_view raw) { return fluxgate::Base64Encode(raw); }
 
 std::string CanonicalRequestHash(std::string_view host_header, std::string_view amz_date,
                                  std::string_view target, std::string_view body) {
-  return Sha256Hex(CanonicalRequest(host_header, amz_date, target, body));
+  return sigv4::Sha256Hex(CanonicalRequest(host_header, amz_date, target, body));
 }
 
 std::string BuildKinesisRequest(const Endpoint& endpoint, const Signer& signer,
@@ -145,17 +100,11 @@ std::string BuildKinesisRequest(const Endpoint& endpoint, const Signer& signer,
   const std::string date = amz_date.substr(0, 8);
   std::string target(kTargetPrefix);
   target.append(operation);
-  const std::string scope = date + "/" + signer.region + "/kinesis/aws4_request";
-  const std::string string_to_sign =
-      "AWS4-HMAC-SHA256\n" + amz_date + "\n" + scope + "\n" +
-      CanonicalRequestHash(endpoint.host_header, amz_date, target, body);
-  std::string key = HmacSha256("AWS4" + signer.secret_key, date);
-  key = HmacSha256(key, signer.region);
-  key = HmacSha256(key, "kinesis");
-  key = HmacSha256(key, "aws4_request");
-  const std::string signature_raw = HmacSha256(key, string_to_sign);
-  const std::string signature =
-      Hex(reinterpret_cast<const unsigned char*>(signature_raw.data()), signature_raw.size());
+  const sigv4::Scope scope{date, signer.region, "kinesis"};
+  const std::string signature = sigv4::ComputeSignature(
+      sigv4::DeriveSigningKey(signer.secret_key, scope),
+      sigv4::BuildStringToSign(amz_date, scope,
+                               CanonicalRequest(endpoint.host_header, amz_date, target, body)));
 
   std::string request;
   request.reserve(body.size() + 512);
@@ -166,7 +115,7 @@ std::string BuildKinesisRequest(const Endpoint& endpoint, const Signer& signer,
   request.append("\r\nAuthorization: AWS4-HMAC-SHA256 Credential=")
       .append(signer.access_key)
       .append("/")
-      .append(scope)
+      .append(scope.ToString())
       .append(", SignedHeaders=")
       .append(kSignedHeaders)
       .append(", Signature=")
