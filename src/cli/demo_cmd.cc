@@ -168,11 +168,14 @@ int RunDemo(const DemoFlags& f) {
 
 void RegisterDemoCommand(CLI::App& app, int* exit_code) {
   auto f = std::make_shared<DemoFlags>();
-  CLI::App* cmd = app.add_subcommand(
-      "demo",
-      "Start the server on the embedded default, drive it with the simulator for about a "
-      "minute through the Kinesis API, read everything back, and report: records in, "
-      "per-shard counts, where the data lives.");
+  CLI::App* cmd = app.add_subcommand("demo",
+                                     "Run the server, drive it with the simulator for a "
+                                     "minute, and report what happened");
+  cmd->footer(
+      "Starts the server on the embedded default, creates the stream, runs the simulator\n"
+      "through the Kinesis API, reads every shard back with GetRecords, and prints records\n"
+      "in, per-shard counts and where the data lives. Exits non-zero if what was read back\n"
+      "differs from what was acknowledged.");
   AddServeFlags(*cmd, f->serve);
   cmd->add_option("--stream", f->stream, "Stream to create and fill")->capture_default_str();
   cmd->add_option("--shards", f->shards, "Shards of the stream if it is created")

@@ -59,10 +59,13 @@ int RunServe(const ServeFlags& flags) {
 
 void RegisterServeCommand(CLI::App& app, int* exit_code) {
   auto flags = std::make_shared<ServeFlags>();
-  CLI::App* cmd = app.add_subcommand(
-      "serve",
-      "Run the server: the durable stream log behind the Kinesis Data Streams API, plus the "
-      "HTTP listener (/healthz, admin API). Stops cleanly on SIGINT/SIGTERM.");
+  CLI::App* cmd = app.add_subcommand("serve",
+                                     "Run the server: the durable stream log behind the "
+                                     "Kinesis API, plus the HTTP listener");
+  cmd->footer(
+      "Data lives in --data-dir; the Kinesis API and /healthz listen on 127.0.0.1 unless told\n"
+      "otherwise. SIGINT/SIGTERM stop it cleanly: listeners close, the log is flushed and\n"
+      "fsynced. Every flag has a config key (docs/configuration.md).");
   AddServeFlags(*cmd, *flags);
   cmd->callback([flags, exit_code] { *exit_code = RunServe(*flags); });
 }
