@@ -3,10 +3,10 @@
 #include <algorithm>
 
 #include "runtime/agg_common.h"
+#include "runtime/window_snapshot.h"
 
 namespace fluxgate::runtime {
 namespace {
-constexpr uint8_t kSnapshotVersion = 1;
 constexpr size_t kChunk = 1024;
 }  // namespace
 
@@ -181,59 +181,39 @@ void SessionAggregateOperator::OnWatermark(SessionAggregateState& st, int64_t wa
 }
 
 void SessionAggregateOperator::Snapshot(const SessionAggregateState& st, std::string& out) const {
-  agg::Put<uint8_t>(out, kSnapshotVersion);
-  agg::Put<uint32_t>(out, static_cast<uint32_t>(layout_.size()));
-  agg::Put(out, st.watermark_);
-  agg::Put(out, st.late_records_);
-  agg::Put<uint64_t>(out, st.open_sessions());
+  PutWindowSnapshotHeader(out, {static_cast<uint32_t>(layout_.size()), st.watermark_,
+                                st.late_records_, st.open_sessions()});
   for (uint32_t key = 0; key < st.by_key_.size(); ++key) {
     for (const auto& s : st.by_key_[key]) {
-      agg::Put(out, key);
-      agg::Put(out, s.start);
-      agg::Put(out, s.end);
-      agg::Put<uint8_t>(out, static_cast<uint8_t>(s.fired | (s.dirty << 1)));
+      PutWindowSnapshotEntry(out, {key, s.start, s.end, s.fired, s.dirty});
       layout_.Serialize(s.block, out);
     }
   }
 }
 
 Status SessionAggregateOperator::Restore(SessionAggregateState& st, std::string_view in) const {
-  auto truncated = [] { return Status::Corruption("session state checkpoint is truncated"); };
-  uint8_t version;
-  uint32_t naggs;
-  uint64_t count;
-  if (!agg::Get(in, &version)) return truncated();
-  if (version != kSnapshotVersion) {
-    return Status::Corruption("session state checkpoint has version " + std::to_string(version) +
-                              ", this build reads version " + std::to_string(kSnapshotVersion));
-  }
-  if (!agg::Get(in, &naggs) || !agg::Get(in, &st.watermark_) || !agg::Get(in, &st.late_records_) ||
-      !agg::Get(in, &count)) {
-    return truncated();
-  }
-  if (naggs != layout_.size()) {
-    return Status::InvalidArgument("session state checkpoint has " + std::to_string(naggs) +
-                                   " aggregates, the plan has " + std::to_string(layout_.size()));
-  }
+  constexpr const char* kWhat = "session state";
+  WindowSnapshotHeader h;
+  FG_RETURN_IF_ERROR(GetWindowSnapshotHeader(in, kWhat, static_cast<uint32_t>(layout_.size()), &h));
   st.Clear();
+  st.watermark_ = h.watermark;
+  st.late_records_ = h.late_records;
   st.min_unfired_end_ = INT64_MAX;
   st.min_fired_end_ = INT64_MAX;
   st.any_dirty_ = false;
-  for (uint64_t i = 0; i < count; ++i) {
-    uint32_t key;
+  for (uint64_t i = 0; i < h.windows; ++i) {
+    WindowSnapshotEntry w;
+    FG_RETURN_IF_ERROR(GetWindowSnapshotEntry(in, kWhat, &w));
     SessionAggregateState::Session s{};
-    uint8_t flags;
-    if (!agg::Get(in, &key) || !agg::Get(in, &s.start) || !agg::Get(in, &s.end) ||
-        !agg::Get(in, &flags)) {
-      return truncated();
-    }
-    s.fired = flags & 1;
-    s.dirty = (flags >> 1) & 1;
+    s.start = w.start;
+    s.end = w.end;
+    s.fired = w.fired;
+    s.dirty = w.dirty;
     if (s.fired) st.min_fired_end_ = std::min(st.min_fired_end_, s.end);
     s.block = st.arena_.Allocate();
     layout_.Init(s.block);
-    if (key >= st.by_key_.size()) st.by_key_.resize(key + 1);
-    st.by_key_[key].push_back(s);  // snapshot order is start order per key
+    if (w.key >= st.by_key_.size()) st.by_key_.resize(w.key + 1);
+    st.by_key_[w.key].push_back(s);  // snapshot order is start order per key
     st.any_dirty_ |= s.dirty;
     if (!s.fired) st.min_unfired_end_ = std::min(st.min_unfired_end_, s.end);
     FG_RETURN_IF_ERROR(layout_.Restore(in, s.block));

@@ -3,11 +3,11 @@
 #include <algorithm>
 
 #include "runtime/agg_common.h"
+#include "runtime/window_snapshot.h"
 
 namespace fluxgate::runtime {
 namespace {
 
-constexpr uint8_t kSnapshotVersion = 1;
 constexpr size_t kChunk = 1024;  // rows per scratch flush
 
 }  // namespace
@@ -196,61 +196,38 @@ void WindowAggregateOperator::OnWatermark(WindowAggregateState& st, int64_t wate
 }
 
 void WindowAggregateOperator::Snapshot(const WindowAggregateState& st, std::string& out) const {
-  agg::Put<uint8_t>(out, kSnapshotVersion);
-  agg::Put<uint32_t>(out, static_cast<uint32_t>(layout_.size()));
-  agg::Put(out, st.watermark_);
-  agg::Put(out, st.late_records_);
-  agg::Put<uint64_t>(out, st.table_.size());
+  PutWindowSnapshotHeader(out, {static_cast<uint32_t>(layout_.size()), st.watermark_,
+                                st.late_records_, st.table_.size()});
   for (const auto& e : st.table_.slots()) {
     if (e.block == nullptr) continue;
-    agg::Put(out, e.key);
-    agg::Put(out, e.start);
-    agg::Put(out, e.end);
-    agg::Put<uint8_t>(out, static_cast<uint8_t>(e.fired | (e.dirty << 1)));
+    PutWindowSnapshotEntry(out, {e.key, e.start, e.end, e.fired != 0, e.dirty != 0});
     layout_.Serialize(e.block, out);
   }
 }
 
 Status WindowAggregateOperator::Restore(WindowAggregateState& st, std::string_view in) const {
-  auto truncated = [] { return Status::Corruption("window state checkpoint is truncated"); };
-  uint8_t version;
-  uint32_t naggs;
-  uint64_t count;
-  if (!agg::Get(in, &version)) return truncated();
-  if (version != kSnapshotVersion) {
-    return Status::Corruption("window state checkpoint has version " + std::to_string(version) +
-                              ", this build reads version " + std::to_string(kSnapshotVersion));
-  }
-  if (!agg::Get(in, &naggs) || !agg::Get(in, &st.watermark_) || !agg::Get(in, &st.late_records_) ||
-      !agg::Get(in, &count)) {
-    return truncated();
-  }
-  if (naggs != layout_.size()) {
-    return Status::InvalidArgument("window state checkpoint has " + std::to_string(naggs) +
-                                   " aggregates, the plan has " + std::to_string(layout_.size()));
-  }
+  constexpr const char* kWhat = "window state";
+  WindowSnapshotHeader h;
+  FG_RETURN_IF_ERROR(GetWindowSnapshotHeader(in, kWhat, static_cast<uint32_t>(layout_.size()), &h));
   st.Clear();
+  st.watermark_ = h.watermark;
+  st.late_records_ = h.late_records;
   st.min_unfired_end_ = INT64_MAX;
   st.min_fired_end_ = INT64_MAX;
   st.any_dirty_ = false;
-  for (uint64_t i = 0; i < count; ++i) {
-    uint32_t key;
-    int64_t start, end;
-    uint8_t flags;
-    if (!agg::Get(in, &key) || !agg::Get(in, &start) || !agg::Get(in, &end) ||
-        !agg::Get(in, &flags)) {
-      return truncated();
-    }
+  for (uint64_t i = 0; i < h.windows; ++i) {
+    WindowSnapshotEntry w;
+    FG_RETURN_IF_ERROR(GetWindowSnapshotEntry(in, kWhat, &w));
     bool inserted;
-    WindowTable::Entry* e = st.table_.FindOrInsert(key, start, end, &inserted);
+    WindowTable::Entry* e = st.table_.FindOrInsert(w.key, w.start, w.end, &inserted);
     if (!inserted) return Status::Corruption("window state checkpoint repeats a window");
     e->block = st.arena_.Allocate();
     layout_.Init(e->block);
-    e->fired = flags & 1;
-    if (e->fired) st.min_fired_end_ = std::min(st.min_fired_end_, end);
-    e->dirty = (flags >> 1) & 1;
+    e->fired = w.fired;
+    e->dirty = w.dirty;
+    if (e->fired) st.min_fired_end_ = std::min(st.min_fired_end_, w.end);
     st.any_dirty_ |= e->dirty;
-    if (!e->fired) st.min_unfired_end_ = std::min(st.min_unfired_end_, end);
+    if (!e->fired) st.min_unfired_end_ = std::min(st.min_unfired_end_, w.end);
     FG_RETURN_IF_ERROR(layout_.Restore(in, e->block));
   }
   if (!in.empty()) return Status::Corruption("window state checkpoint has trailing bytes");
