@@ -487,7 +487,7 @@ Result<int> ExprCompiler::Literal(const BoundExpr& e) {
 
 Result<int> ExprCompiler::Cast(int reg, const DataType& to, bool try_cast, int guard,
                                const BoundExpr& e) {
-  const DataType& from = TypeOf(reg);
+  const DataType from = TypeOf(reg);  // a copy: Emit() may grow types_
   if (SameRepr(from, to) && !(from.kind == TypeKind::kBigInt && to.kind == TypeKind::kInt) &&
       !(from.IsTimestamp() && from.precision != to.precision) &&
       !(from.kind == TypeKind::kDecimal && to.precision < from.precision)) {
