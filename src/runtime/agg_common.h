@@ -12,42 +12,18 @@ namespace fluxgate::runtime::agg {
 
 inline constexpr uint8_t kStateVersion = 1;
 
-// Typed read of one row; T picks the physical column type.
-template <class T>
-T ValueAt(const Column& c, size_t row);
-template <>
-inline int64_t ValueAt<int64_t>(const Column& c, size_t row) {
-  return c.Int64(row);
-}
-template <>
-inline double ValueAt<double>(const Column& c, size_t row) {
-  return c.Double(row);
-}
-template <>
-inline int128 ValueAt<int128>(const Column& c, size_t row) {
-  return c.Decimal(row);
-}
-template <>
-inline bool ValueAt<bool>(const Column& c, size_t row) {
-  return c.Bool(row);
-}
-template <>
-inline std::string_view ValueAt<std::string_view>(const Column& c, size_t row) {
-  return c.String(row);
-}
-
 // Calls f(state, value) for every non-NULL row; the branch on nulls is hoisted.
 template <class T, class State, class F>
 inline void ForEachValue(std::byte* const* groups, size_t offset, const Column& c,
                          const uint32_t* rows, size_t n, F&& f) {
   if (c.NoNulls()) {
     for (size_t i = 0; i < n; ++i) {
-      f(*reinterpret_cast<State*>(groups[i] + offset), ValueAt<T>(c, rows[i]));
+      f(*reinterpret_cast<State*>(groups[i] + offset), ColumnValue<T>(c, rows[i]));
     }
   } else {
     for (size_t i = 0; i < n; ++i) {
       if (c.IsNull(rows[i])) continue;
-      f(*reinterpret_cast<State*>(groups[i] + offset), ValueAt<T>(c, rows[i]));
+      f(*reinterpret_cast<State*>(groups[i] + offset), ColumnValue<T>(c, rows[i]));
     }
   }
 }

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "sql/types.h"
@@ -110,5 +111,23 @@ class Column {
   std::vector<uint32_t> offsets_;  // size() + 1 entries, offsets_[0] == 0
   std::string chars_;
 };
+
+// Typed read of one row for templated kernels and aggregates; T picks the physical
+// storage (bool, int64_t, double, int128, std::string_view).
+template <class T>
+T ColumnValue(const Column& c, size_t row) {
+  if constexpr (std::is_same_v<T, bool>) {
+    return c.Bool(row);
+  } else if constexpr (std::is_same_v<T, int64_t>) {
+    return c.Int64(row);
+  } else if constexpr (std::is_same_v<T, double>) {
+    return c.Double(row);
+  } else if constexpr (std::is_same_v<T, int128>) {
+    return c.Decimal(row);
+  } else {
+    static_assert(std::is_same_v<T, std::string_view>, "no column storage for this type");
+    return c.String(row);
+  }
+}
 
 }  // namespace fluxgate::runtime

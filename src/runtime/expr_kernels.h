@@ -71,29 +71,6 @@ inline constexpr size_t kNoError = std::numeric_limits<size_t>::max();
 // Per-row outcome of a scalar function inside a kernel loop.
 enum class Rc : uint8_t { kOk, kNull, kError };
 
-template <class T>
-inline T Get(const Column& c, size_t r);
-template <>
-inline bool Get<bool>(const Column& c, size_t r) {
-  return c.Bool(r);
-}
-template <>
-inline int64_t Get<int64_t>(const Column& c, size_t r) {
-  return c.Int64(r);
-}
-template <>
-inline double Get<double>(const Column& c, size_t r) {
-  return c.Double(r);
-}
-template <>
-inline int128 Get<int128>(const Column& c, size_t r) {
-  return c.Decimal(r);
-}
-template <>
-inline std::string_view Get<std::string_view>(const Column& c, size_t r) {
-  return c.String(r);
-}
-
 inline void Put(Column& c, bool v) { c.AppendBool(v); }
 inline void Put(Column& c, int64_t v) { c.AppendInt64(v); }
 inline void Put(Column& c, double v) { c.AppendDouble(v); }
@@ -110,7 +87,7 @@ size_t UnaryKernel(const Column& a, Column& out, size_t n, const uint8_t* guard,
       continue;
     }
     R r{};
-    Rc rc = f(Get<A>(a, i), &r);
+    Rc rc = f(ColumnValue<A>(a, i), &r);
     if (rc == Rc::kOk) {
       Put(out, r);
     } else if (rc == Rc::kNull || (guard != nullptr && guard[i] == 0)) {
@@ -131,7 +108,7 @@ size_t BinaryKernel(const Column& a, const Column& b, Column& out, size_t n, con
       continue;
     }
     R r{};
-    Rc rc = f(Get<A>(a, i), Get<B>(b, i), &r);
+    Rc rc = f(ColumnValue<A>(a, i), ColumnValue<B>(b, i), &r);
     if (rc == Rc::kOk) {
       Put(out, r);
     } else if (rc == Rc::kNull || (guard != nullptr && guard[i] == 0)) {

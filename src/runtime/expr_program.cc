@@ -215,7 +215,7 @@ void CompareKernel(const Column& a, const Column& b, Column& out, size_t n, int 
   for (size_t i = 0; i < n; ++i) {
     const bool an = a.IsNull(i), bn = b.IsNull(i);
     if (sub == kDistinct || sub == kNotDistinct) {
-      bool distinct = (an || bn) ? an != bn : !(Get<T>(a, i) == Get<T>(b, i));
+      bool distinct = (an || bn) ? an != bn : !(ColumnValue<T>(a, i) == ColumnValue<T>(b, i));
       out.AppendBool(sub == kDistinct ? distinct : !distinct);
       continue;
     }
@@ -223,7 +223,7 @@ void CompareKernel(const Column& a, const Column& b, Column& out, size_t n, int 
       out.AppendNull();
       continue;
     }
-    const T x = Get<T>(a, i), y = Get<T>(b, i);
+    const T x = ColumnValue<T>(a, i), y = ColumnValue<T>(b, i);
     bool r = false;
     switch (sub) {
       case kEq:
