@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "sql/ast_node.h"
 #include "sql/source_pos.h"
 #include "sql/types.h"
 
@@ -44,23 +45,8 @@ enum class ExprKind : uint8_t {
   kGroupingSets,  // GROUPING SETS (...), ROLLUP (...), CUBE (...) in GROUP BY
 };
 
-struct Expr {
-  Expr(ExprKind k, SourcePos p) : kind(k), pos(p) {}
-  virtual ~Expr() = default;
-  Expr(const Expr&) = delete;
-  Expr& operator=(const Expr&) = delete;
-
-  template <typename T>
-  const T& As() const {
-    return static_cast<const T&>(*this);
-  }
-  template <typename T>
-  T& As() {
-    return static_cast<T&>(*this);
-  }
-
-  const ExprKind kind;
-  SourcePos pos;
+struct Expr : AstNode<ExprKind> {
+  using AstNode::AstNode;
 };
 using ExprPtr = std::unique_ptr<Expr>;
 

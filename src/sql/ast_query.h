@@ -23,23 +23,8 @@ enum class TableRefKind : uint8_t {
   kTableFunction,  // TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '5' MINUTE))
 };
 
-struct TableRef {
-  TableRef(TableRefKind k, SourcePos p) : kind(k), pos(p) {}
-  virtual ~TableRef() = default;
-  TableRef(const TableRef&) = delete;
-  TableRef& operator=(const TableRef&) = delete;
-
-  template <typename T>
-  const T& As() const {
-    return static_cast<const T&>(*this);
-  }
-  template <typename T>
-  T& As() {
-    return static_cast<T&>(*this);
-  }
-
-  const TableRefKind kind;
-  SourcePos pos;
+struct TableRef : AstNode<TableRefKind> {
+  using AstNode::AstNode;
   std::string alias;                        // empty when none
   std::vector<std::string> column_aliases;  // AS t (a, b)
 };
@@ -107,23 +92,8 @@ struct NamedWindow {  // WINDOW w AS (...)
 
 enum class QueryBodyKind : uint8_t { kSelect, kSetOperation, kValues, kNested };
 
-struct QueryBody {
-  QueryBody(QueryBodyKind k, SourcePos p) : kind(k), pos(p) {}
-  virtual ~QueryBody() = default;
-  QueryBody(const QueryBody&) = delete;
-  QueryBody& operator=(const QueryBody&) = delete;
-
-  template <typename T>
-  const T& As() const {
-    return static_cast<const T&>(*this);
-  }
-  template <typename T>
-  T& As() {
-    return static_cast<T&>(*this);
-  }
-
-  const QueryBodyKind kind;
-  SourcePos pos;
+struct QueryBody : AstNode<QueryBodyKind> {
+  using AstNode::AstNode;
 };
 using QueryBodyPtr = std::unique_ptr<QueryBody>;
 

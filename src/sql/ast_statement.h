@@ -28,23 +28,8 @@ enum class StatementKind : uint8_t {
   kReset,  // RESET 'key'; RESET; (all)
 };
 
-struct Statement {
-  Statement(StatementKind k, SourcePos p) : kind(k), pos(p) {}
-  virtual ~Statement() = default;
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-
-  template <typename T>
-  const T& As() const {
-    return static_cast<const T&>(*this);
-  }
-  template <typename T>
-  T& As() {
-    return static_cast<T&>(*this);
-  }
-
-  const StatementKind kind;
-  SourcePos pos;
+struct Statement : AstNode<StatementKind> {
+  using AstNode::AstNode;
   std::string text;  // the statement as written, without the trailing ';'
 };
 using StatementPtr = std::unique_ptr<Statement>;
