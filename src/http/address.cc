@@ -3,6 +3,7 @@
 #include <charconv>
 #include <string_view>
 
+#include "common/ascii.h"
 #include "http/client.h"
 #include "http/server.h"
 
@@ -60,8 +61,7 @@ Result<Url> ParseUrl(const std::string& url) {
   if (sep == std::string::npos)
     return Status::InvalidArgument("missing scheme in URL '" + url +
                                    "' (want http://HOST:PORT/PATH)");
-  std::string scheme = url.substr(0, sep);
-  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string scheme = AsciiToLower(url.substr(0, sep));
   if (scheme == "https")
     return Status::InvalidArgument("https is not supported yet: '" + url + "'");
   if (scheme != "http")

@@ -8,24 +8,10 @@
 #include <ctime>
 #include <utility>
 
+#include "common/ascii.h"
+
 namespace fluxgate::sigv4 {
 namespace {
-
-std::string ToLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -175,7 +161,7 @@ std::string CanonicalHeaderValue(std::string_view value) {
 }
 
 std::string SignedHeadersString(std::vector<std::string> names) {
-  for (auto& n : names) n = ToLower(n);
+  for (auto& n : names) n = AsciiToLower(n);
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
   std::string out;
@@ -216,13 +202,13 @@ Result<std::string> BuildCanonicalRequest(const CanonicalRequestParts& parts) {
     std::string joined;
     bool found = false;
     for (const auto& h : *parts.headers) {
-      if (!IEquals(h.name, name)) continue;
+      if (!AsciiEqualsIgnoreCase(h.name, name)) continue;
       if (found) joined.push_back(',');
       joined.append(CanonicalHeaderValue(h.value));
       found = true;
     }
     if (!found) return Status::InvalidArgument("signed header '" + name + "' is not present");
-    out.append(ToLower(name)).append(":").append(joined).push_back('\n');
+    out.append(AsciiToLower(name)).append(":").append(joined).push_back('\n');
   }
   out.push_back('\n');
   out.append(parts.signed_headers).push_back('\n');
@@ -315,7 +301,7 @@ Status SignRequest(const Credentials& creds, std::string_view region, std::strin
                    std::string_view target, std::vector<http::Header>* headers,
                    std::string_view body) {
   bool has_host = false;
-  for (const auto& h : *headers) has_host |= IEquals(h.name, "host");
+  for (const auto& h : *headers) has_host |= AsciiEqualsIgnoreCase(h.name, "host");
   if (!has_host) return Status::InvalidArgument("SignRequest needs a host header");
 
   std::string amz_date = FormatAmzDate(now);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/ascii.h"
 #include "sql/parse_error.h"
 
 namespace fluxgate::sql {
@@ -29,12 +30,6 @@ std::string FormatBindError(std::string_view source, const BindError& error) {
 
 namespace {
 
-std::string Lower(const std::string& s) {
-  std::string out = s;
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 size_t EditDistance(const std::string& a, const std::string& b) {
   std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
@@ -52,14 +47,14 @@ size_t EditDistance(const std::string& a, const std::string& b) {
 }  // namespace
 
 std::string ClosestName(const std::string& name, const std::vector<std::string>& candidates) {
-  const std::string lower = Lower(name);
+  const std::string lower = AsciiToLower(name);
   for (const std::string& c : candidates) {
-    if (Lower(c) == lower) return c;
+    if (AsciiToLower(c) == lower) return c;
   }
   std::string best;
   size_t best_distance = 3;
   for (const std::string& c : candidates) {
-    size_t d = EditDistance(lower, Lower(c));
+    size_t d = EditDistance(lower, AsciiToLower(c));
     if (d < best_distance) {
       best_distance = d;
       best = c;

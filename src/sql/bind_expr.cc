@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <limits>
 
+#include "common/ascii.h"
 #include "sql/binder_internal.h"
 #include "sql/function_registry.h"
 #include "sql/type_rules.h"
@@ -10,11 +11,6 @@
 namespace fluxgate::sql {
 
 namespace {
-
-std::string Upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
 
 bool IsBooleanish(const DataType& t) {
   return t.kind == TypeKind::kBoolean || t.kind == TypeKind::kNull;
@@ -539,7 +535,7 @@ BoundExprPtr Binder::BindExpr(const Expr& expr, ExprContext& ctx) {
 }
 
 BoundExprPtr Binder::BindFunction(const FunctionExpr& f, ExprContext& ctx) {
-  const std::string name = Upper(f.name);
+  const std::string name = AsciiToUpper(f.name);
   if (f.over) return BindOverCall(f, ctx);
 
   // Auxiliary group-window functions: TUMBLE_START(ts, size) and friends.

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <set>
 
+#include "common/ascii.h"
 #include "sql/binder_internal.h"
 #include "sql/function_registry.h"
 #include "sql/type_rules.h"
@@ -24,14 +25,9 @@ Schema SchemaFromScope(const Scope& scope) {
 
 namespace {
 
-std::string Upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
 bool IsGroupWindowCall(const Expr& e) {
   if (e.kind != ExprKind::kFunction) return false;
-  std::string n = Upper(e.As<FunctionExpr>().name);
+  std::string n = AsciiToUpper(e.As<FunctionExpr>().name);
   return n == "TUMBLE" || n == "HOP" || n == "SESSION";
 }
 
@@ -102,7 +98,7 @@ bool HasAggregate(const Expr& e) {
     if (f.over) return;
     const FunctionInfo* info = LookupFunction(f.name);
     if (info != nullptr && info->kind == FunctionKind::kAggregate) found = true;
-    std::string n = Upper(f.name);
+    std::string n = AsciiToUpper(f.name);
     for (const char* w : {"TUMBLE_", "HOP_", "SESSION_"}) {
       if (n.rfind(w, 0) == 0) found = true;
     }

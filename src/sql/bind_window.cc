@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "common/ascii.h"
 #include "sql/binder_internal.h"
 #include "sql/type_rules.h"
 
@@ -41,11 +42,6 @@ TimeUnit NextSmaller(TimeUnit unit) {
     default:
       return TimeUnit::kMillisecond;
   }
-}
-
-std::string Upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
 }
 
 }  // namespace
@@ -152,7 +148,7 @@ void CheckWindowShape(WindowDef& def, SourcePos size_pos, bool tvf) {
 }  // namespace
 
 Binder::BoundRelation Binder::BindWindowTvf(const TableFunctionRef& ref) {
-  const std::string function = Upper(ref.name);
+  const std::string function = AsciiToUpper(ref.name);
   WindowInfo info;
   info.function = function;
   info.pos = ref.pos;
@@ -179,7 +175,7 @@ Binder::BoundRelation Binder::BindWindowTvf(const TableFunctionRef& ref) {
   std::vector<const TableFunctionArg*> scalars(params.size(), nullptr);
   size_t positional = 0;
   for (const TableFunctionArg& arg : ref.args) {
-    std::string pname = Upper(arg.param_name);
+    std::string pname = AsciiToUpper(arg.param_name);
     if (arg.kind == TableFunctionArg::Kind::kTable && (pname.empty() || pname == "DATA")) {
       data = &arg;
       continue;
@@ -274,7 +270,7 @@ Binder::BoundRelation Binder::BindWindowTvf(const TableFunctionRef& ref) {
 
 WindowInfo Binder::BindGroupWindow(const FunctionExpr& call, const Scope& scope) {
   WindowInfo info;
-  info.function = Upper(call.name);
+  info.function = AsciiToUpper(call.name);
   info.pos = call.pos;
   info.def.legacy = true;
   size_t expected = 0;

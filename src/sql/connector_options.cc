@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "common/ascii.h"
 #include "sql/ast_statement.h"
 
 namespace fluxgate::sql {
@@ -35,11 +36,6 @@ std::string Trim(const std::string& s) {
   return s.substr(b, e - b);
 }
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // Splits "10 s" / "10s" / "1.5min" into a number and a lower-case unit.
 bool SplitNumberUnit(const std::string& text, double* number, std::string* unit) {
   std::string t = Trim(text);
@@ -50,7 +46,7 @@ bool SplitNumberUnit(const std::string& text, double* number, std::string* unit)
   std::string digits = t.substr(0, i);
   *number = std::strtod(digits.c_str(), &end);
   if (end != digits.c_str() + digits.size()) return false;
-  *unit = Lower(Trim(t.substr(i)));
+  *unit = AsciiToLower(Trim(t.substr(i)));
   return true;
 }
 
@@ -109,13 +105,22 @@ struct OptionSpec {
   const char* reason;   // kIgnored: why, shown in the notice
 };
 
-bool Bool(const std::string& v) { return Lower(v) == "true"; }
+bool Bool(const std::string& v) { return AsciiToLower(v) == "true"; }
 int64_t Ms(const std::string& v) { return *ParseDuration(v); }
+
+// 'scan.stream.initpos' and its alias 'source.init.position' (already checked against
+// LATEST|TRIM_HORIZON|AT_TIMESTAMP, case-insensitively).
+void SetStartPosition(ConnectorConfig& c, const std::string& v) {
+  const std::string u = AsciiToUpper(v);
+  c.start_position = u == "LATEST"         ? StartPosition::kLatest
+                     : u == "TRIM_HORIZON" ? StartPosition::kTrimHorizon
+                                           : StartPosition::kAtTimestamp;
+}
 
 // ---- options shared by every connector that reads or writes JSON ----
 const OptionSpec kFormatOptions[] = {
-    {"format", Use::kUsed, Value::kEnum, "json", [](auto& c, auto& v) { c.format = Lower(v); },
-     nullptr},
+    {"format", Use::kUsed, Value::kEnum, "json",
+     [](auto& c, auto& v) { c.format = AsciiToLower(v); }, nullptr},
     {"json.fail-on-missing-field", Use::kUsed, Value::kBool, nullptr,
      [](auto& c, auto& v) { c.json.fail_on_missing_field = Bool(v); }, nullptr},
     {"json.ignore-parse-errors", Use::kUsed, Value::kBool, nullptr,
@@ -148,23 +153,9 @@ const OptionSpec kStreamOptions[] = {
     {"aws.region", Use::kUsed, Value::kAny, nullptr, [](auto& c, auto& v) { c.region = v; },
      nullptr},
     {"scan.stream.initpos", Use::kUsed, Value::kEnum, "LATEST|TRIM_HORIZON|AT_TIMESTAMP",
-     [](auto& c, auto& v) {
-       std::string u = v;
-       for (char& ch : u) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-       c.start_position = u == "LATEST"         ? StartPosition::kLatest
-                          : u == "TRIM_HORIZON" ? StartPosition::kTrimHorizon
-                                                : StartPosition::kAtTimestamp;
-     },
-     nullptr},
+     SetStartPosition, nullptr},
     {"source.init.position", Use::kUsed, Value::kEnum, "LATEST|TRIM_HORIZON|AT_TIMESTAMP",
-     [](auto& c, auto& v) {
-       std::string u = v;
-       for (char& ch : u) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-       c.start_position = u == "LATEST"         ? StartPosition::kLatest
-                          : u == "TRIM_HORIZON" ? StartPosition::kTrimHorizon
-                                                : StartPosition::kAtTimestamp;
-     },
-     nullptr},
+     SetStartPosition, nullptr},
     {"scan.stream.initpos-timestamp", Use::kUsed, Value::kNonEmpty, nullptr,
      [](auto& c, auto& v) { c.start_timestamp = v; }, nullptr},
     {"source.init.timestamp", Use::kUsed, Value::kNonEmpty, nullptr,
@@ -227,11 +218,11 @@ const OptionSpec kFilesystemOptions[] = {
     {"partition.time-extractor.timestamp-formatter", Use::kIgnored, Value::kAny, nullptr, nullptr,
      "only the default extractor is supported"},
     {"sink.partition-commit.trigger", Use::kUsed, Value::kEnum, "process-time|partition-time",
-     [](auto& c, auto& v) { c.partition_commit_trigger = Lower(v); }, nullptr},
+     [](auto& c, auto& v) { c.partition_commit_trigger = AsciiToLower(v); }, nullptr},
     {"sink.partition-commit.delay", Use::kUsed, Value::kDuration, nullptr,
      [](auto& c, auto& v) { c.partition_commit_delay_ms = Ms(v); }, nullptr},
     {"sink.partition-commit.policy.kind", Use::kUsed, Value::kEnum, "success-file",
-     [](auto& c, auto& v) { c.partition_commit_policy = Lower(v); }, nullptr},
+     [](auto& c, auto& v) { c.partition_commit_policy = AsciiToLower(v); }, nullptr},
     {"sink.partition-commit.success-file.name", Use::kUsed, Value::kNonEmpty, nullptr,
      [](auto& c, auto& v) { c.success_file_name = v; }, nullptr},
     {"sink.partition-commit.watermark-time-zone", Use::kIgnored, Value::kAny, nullptr, nullptr,
@@ -316,11 +307,11 @@ std::string ChoicesText(const char* choices) {
 bool InChoices(const char* choices, const std::string& value) {
   std::string_view c(choices);
   size_t start = 0;
-  const std::string lower = Lower(value);
+  const std::string lower = AsciiToLower(value);
   while (start <= c.size()) {
     size_t bar = c.find('|', start);
     if (bar == std::string_view::npos) bar = c.size();
-    if (Lower(std::string(c.substr(start, bar - start))) == lower) return true;
+    if (AsciiToLower(std::string(c.substr(start, bar - start))) == lower) return true;
     start = bar + 1;
   }
   return false;
@@ -340,7 +331,7 @@ void CheckValue(const OptionSpec& spec, const TableOption& opt) {
       break;
     case Value::kEnum:
       if (!InChoices(spec.choices, v)) {
-        if (opt.key == "format" && Lower(v) == "parquet") {
+        if (opt.key == "format" && AsciiToLower(v) == "parquet") {
           fail("'parquet' is a known format but not supported yet; use 'json'");
         }
         fail("expected one of " + ChoicesText(spec.choices));
@@ -360,7 +351,8 @@ void CheckValue(const OptionSpec& spec, const TableOption& opt) {
       break;
     }
     case Value::kBool:
-      if (Lower(v) != "true" && Lower(v) != "false") fail("expected 'true' or 'false'");
+      if (AsciiToLower(v) != "true" && AsciiToLower(v) != "false")
+        fail("expected 'true' or 'false'");
       break;
   }
 }
@@ -412,7 +404,7 @@ ConnectorConfig BindConnectorOptions(const std::vector<TableOption>& options, So
   const ConnectorSpec* spec = nullptr;
   for (const ConnectorSpec& c : Connectors()) {
     for (std::string_view n : c.names) {
-      if (n == Lower(connector_opt->value)) spec = &c;
+      if (n == AsciiToLower(connector_opt->value)) spec = &c;
     }
   }
   if (spec == nullptr) {

@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "common/ascii.h"
 #include "sql/type_rules.h"
 
 namespace fluxgate::sql {
@@ -306,8 +307,7 @@ const FunctionInfo kFunctions[] = {
 }  // namespace
 
 const FunctionInfo* LookupFunction(std::string_view name) {
-  std::string upper(name);
-  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  const std::string upper = AsciiToUpper(name);
   for (const FunctionInfo& f : kFunctions) {
     if (upper == f.name) return &f;
   }

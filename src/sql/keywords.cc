@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "common/ascii.h"
+
 namespace fluxgate::sql {
 
 namespace {
@@ -46,13 +48,7 @@ bool IsPlainWord(std::string_view s) {
 
 }  // namespace
 
-std::string ToUpper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
-}
+std::string ToUpper(std::string_view s) { return AsciiToUpper(s); }
 
 bool IsReservedWord(std::string_view upper) { return Contains(kReserved, upper); }
 
