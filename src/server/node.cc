@@ -73,6 +73,10 @@ Result<std::unique_ptr<Node>> Node::Start(const ServeConfig& c) {
   std::unique_ptr<Node> node(new Node());
   Impl& n = *node->impl_;
 
+  // Bad addresses are refused before the log is opened (and its directory created).
+  FG_ASSIGN_OR_RETURN(auto kaddr, http::ParseHostPort(c.kinesis_listen));
+  FG_ASSIGN_OR_RETURN(auto haddr, http::ParseHostPort(c.http_listen));
+
   log::LogOptions lo;
   lo.data_dir = c.data_dir;
   lo.durability = c.durability == "none" ? log::Durability::kNone : log::Durability::kFsync;
@@ -98,7 +102,6 @@ Result<std::unique_ptr<Node>> Node::Start(const ServeConfig& c) {
   n.kinesis = std::make_unique<kinesis::KinesisApi>(n.log.get(), ko);
   n.web = std::make_unique<web::HttpApi>(n.log.get());
 
-  FG_ASSIGN_OR_RETURN(auto kaddr, http::ParseHostPort(c.kinesis_listen));
   http::ServerOptions kso;
   kso.host = kaddr.first;
   kso.port = kaddr.second;
@@ -111,7 +114,6 @@ Result<std::unique_ptr<Node>> Node::Start(const ServeConfig& c) {
                         api->Handle(std::move(req), std::move(r));
                       }));
 
-  FG_ASSIGN_OR_RETURN(auto haddr, http::ParseHostPort(c.http_listen));
   http::ServerOptions hso;
   hso.host = haddr.first;
   hso.port = haddr.second;
