@@ -154,6 +154,18 @@ class ServeTest(unittest.TestCase):
         self.assertIn("data_dirr", str(cm.exception), "the error should name the bad key")
         self.assertNotEqual(s.proc.returncode, 0)
 
+    def test_bad_listen_address_stops_startup_before_touching_data(self):
+        harness.require_binary(self)
+        import tempfile
+        data_dir = os.path.join(tempfile.mkdtemp(prefix="fg-e2e-"), "never-created")
+        r = subprocess.run([harness.OPTIONS.binary, "serve", "--data-dir", data_dir,
+                            "--kinesis-listen", "127.0.0.1:notaport",
+                            "--http-listen", "127.0.0.1:0"],
+                           capture_output=True, text=True, timeout=30)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("notaport", r.stderr, "the error should quote the bad address")
+        self.assertFalse(os.path.exists(data_dir), "no data directory for a refused start")
+
     def test_port_zero_prints_real_ports(self):
         s = self.server(extra_args=[])
         cmd = [harness.OPTIONS.binary, "serve", "--data-dir", s.data_dir,
