@@ -9,7 +9,8 @@ BUILD_PKGS=(
   libcli11-dev libtomlplusplus-dev libzstd-dev liblz4-dev libgtest-dev libgmock-dev
   libbenchmark-dev libmosquitto-dev libnats-dev
 )
-TEST_PKGS=(python3 python3-boto3 awscli curl nodejs npm)
+# The end-to-end tests drive the binary with Debian's boto3 and AWS CLI.
+TEST_PKGS=(python3 python3-boto3 awscli)
 
 want=("${BUILD_PKGS[@]}")
 if [[ "${1:-}" == "--test" ]]; then want+=("${TEST_PKGS[@]}"); fi
@@ -17,9 +18,6 @@ if [[ "${1:-}" == "--test" ]]; then want+=("${TEST_PKGS[@]}"); fi
 missing=()
 for p in "${want[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-    # nodejs/npm may come from elsewhere on a developer machine; accept them on PATH.
-    if [[ "$p" == nodejs ]] && command -v node >/dev/null; then continue; fi
-    if [[ "$p" == npm ]] && command -v npm >/dev/null; then continue; fi
     missing+=("$p")
   fi
 done
