@@ -3,6 +3,8 @@
 #include <toml++/toml.h>
 
 #include <set>
+#include <string_view>
+#include <tuple>
 
 namespace fluxgate {
 namespace {
@@ -24,6 +26,12 @@ class TableReader {
         return;
       }
       Fail(key, "expected a string");
+    } else if constexpr (std::is_same_v<T, bool>) {
+      if (auto v = node->value_exact<bool>()) {
+        out = *v;
+        return;
+      }
+      Fail(key, "expected true or false");
     } else {
       auto v = node->value<int64_t>();
       if (!v) return Fail(key, "expected an integer");
@@ -41,6 +49,19 @@ class TableReader {
       return nullptr;
     }
     return node->as_table();
+  }
+
+  // An array of tables ([[prefix.key]]); nullptr if absent or not an array (then failed).
+  const toml::array* Tables(const char* key) {
+    seen_.insert(key);
+    const toml::node* node = table_.get(key);
+    if (node == nullptr) return nullptr;
+    const toml::array* array = node->as_array();
+    if (array == nullptr || !array->is_array_of_tables()) {
+      Fail(key, "expected an array of tables ([[...]])");
+      return nullptr;
+    }
+    return array;
   }
 
   Status Finish() {
@@ -114,6 +135,32 @@ Status LoadConfigFile(const std::string& path, ServeConfig& c) {
     r.Read("threads", c.http.threads);
     FG_RETURN_IF_ERROR(r.Finish());
   }
+  if (const toml::table* t = top.Sub("alerts")) {
+    TableReader r(*t, "alerts.", path);
+    r.Read("max_attempts", c.alerts.max_attempts);
+    r.Read("initial_backoff_ms", c.alerts.initial_backoff_ms);
+    r.Read("max_backoff_ms", c.alerts.max_backoff_ms);
+    r.Read("queue_limit", c.alerts.queue_limit);
+    r.Read("webhook_timeout_ms", c.alerts.webhook_timeout_ms);
+    r.Read("drain_timeout_ms", c.alerts.drain_timeout_ms);
+    if (const toml::array* subs = r.Tables("subscriptions")) {
+      // The file's list replaces any earlier one: subscriptions are not merged.
+      c.alerts.subscriptions.clear();
+      for (size_t i = 0; i < subs->size(); ++i) {
+        ServeConfig::Alerts::Subscription sub;
+        TableReader sr(*subs->get(i)->as_table(),
+                       "alerts.subscriptions[" + std::to_string(i) + "].", path);
+        sr.Read("topic", sub.topic);
+        sr.Read("kind", sub.kind);
+        sr.Read("url", sub.url);
+        sr.Read("path", sub.path);
+        sr.Read("fsync", sub.fsync);
+        FG_RETURN_IF_ERROR(sr.Finish());
+        c.alerts.subscriptions.push_back(std::move(sub));
+      }
+    }
+    FG_RETURN_IF_ERROR(r.Finish());
+  }
   FG_RETURN_IF_ERROR(top.Finish());
   return ValidateConfig(c);
 }
@@ -145,6 +192,84 @@ Status ValidateConfig(const ServeConfig& c) {
   if (c.kinesis.account_id.size() != 12 ||
       c.kinesis.account_id.find_first_not_of("0123456789") != std::string::npos)
     return Status::InvalidArgument("kinesis.account_id must be 12 digits");
+  return ValidateAlertsConfig(c.alerts);
+}
+
+namespace {
+
+bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    char c = s[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != prefix[i]) return false;
+  }
+  return true;
+}
+
+// Error messages quote the key, never the URL: webhook URLs often carry a token.
+Status CheckSubscription(const ServeConfig::Alerts::Subscription& s, const std::string& key) {
+  if (s.topic.empty()) return Status::InvalidArgument(key + "topic is required");
+  if (s.topic.size() > 256 ||
+      s.topic.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                "0123456789._-") != std::string::npos)
+    return Status::InvalidArgument(
+        key + "topic must be 1-256 characters of A-Z a-z 0-9 . _ -, got \"" + s.topic + "\"");
+  if (s.kind == "webhook") {
+    if (s.url.empty())
+      return Status::InvalidArgument(key + "url is required for kind = \"webhook\"");
+    if (StartsWithNoCase(s.url, "https://"))
+      return Status::InvalidArgument(
+          key +
+          "url: https is not supported yet; use an http:// URL (e.g. a local "
+          "TLS-terminating proxy)");
+    if (!StartsWithNoCase(s.url, "http://"))
+      return Status::InvalidArgument(key + "url must start with http://");
+    const std::string_view authority =
+        std::string_view(s.url).substr(7, s.url.find_first_of("/?#", 7) - 7);
+    if (authority.empty()) return Status::InvalidArgument(key + "url has no host");
+    if (authority.find('@') != std::string_view::npos)
+      return Status::InvalidArgument(key + "url: user info (user:password@) is not supported");
+    if (!s.path.empty()) return Status::InvalidArgument(key + "path is only for kind = \"file\"");
+    if (s.fsync) return Status::InvalidArgument(key + "fsync is only for kind = \"file\"");
+  } else if (s.kind == "file") {
+    if (s.path.empty())
+      return Status::InvalidArgument(key + "path is required for kind = \"file\"");
+    if (!s.url.empty()) return Status::InvalidArgument(key + "url is only for kind = \"webhook\"");
+  } else if (s.kind.empty()) {
+    return Status::InvalidArgument(key + "kind is required (\"webhook\" or \"file\")");
+  } else {
+    return Status::InvalidArgument(key + "kind must be \"webhook\" or \"file\", got \"" + s.kind +
+                                   "\"");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ValidateAlertsConfig(const ServeConfig::Alerts& a) {
+  if (a.max_attempts < 1 || a.max_attempts > 100)
+    return Status::InvalidArgument("alerts.max_attempts must be between 1 and 100");
+  if (a.initial_backoff_ms < 1)
+    return Status::InvalidArgument("alerts.initial_backoff_ms must be at least 1");
+  if (a.max_backoff_ms < a.initial_backoff_ms)
+    return Status::InvalidArgument("alerts.max_backoff_ms must be at least initial_backoff_ms");
+  if (a.queue_limit < 1 || a.queue_limit > 10'000'000)
+    return Status::InvalidArgument("alerts.queue_limit must be between 1 and 10000000");
+  if (a.webhook_timeout_ms < 1)
+    return Status::InvalidArgument("alerts.webhook_timeout_ms must be at least 1");
+  if (a.drain_timeout_ms < 0)
+    return Status::InvalidArgument("alerts.drain_timeout_ms must not be negative");
+  std::set<std::tuple<std::string, std::string, std::string>> seen;
+  for (size_t i = 0; i < a.subscriptions.size(); ++i) {
+    const auto& s = a.subscriptions[i];
+    const std::string key = "alerts.subscriptions[" + std::to_string(i) + "].";
+    FG_RETURN_IF_ERROR(CheckSubscription(s, key));
+    if (!seen.emplace(s.topic, s.kind, s.kind == "file" ? s.path : s.url).second)
+      return Status::InvalidArgument("alerts.subscriptions[" + std::to_string(i) +
+                                     "] repeats an earlier subscription (same topic, kind and "
+                                     "target): every alert would be delivered twice");
+  }
   return Status::Ok();
 }
 

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 
@@ -45,6 +46,25 @@ struct ServeConfig {
   struct Http {
     int threads = 1;
   } http;
+
+  // Alert delivery (src/alerts/, docs/design/alerts.md). TOML: an [alerts] table with the
+  // delivery settings and one [[alerts.subscriptions]] table per subscription.
+  struct Alerts {
+    struct Subscription {
+      std::string topic;   // 'topic' of the SQL 'alert' sink; [A-Za-z0-9._-], 1..256 chars
+      std::string kind;    // "webhook" | "file"
+      std::string url;     // webhook: http://HOST[:PORT]/PATH (may carry a token: never logged)
+      std::string path;    // file: JSON Lines file, appended to (created 0640 if absent)
+      bool fsync = false;  // file: fsync after every alert (slower; survives power loss)
+    };
+    uint32_t max_attempts = 5;           // deliveries tried per alert and subscription
+    int64_t initial_backoff_ms = 500;    // wait before the 2nd attempt; doubles each time
+    int64_t max_backoff_ms = 30'000;     // cap of that wait (jitter is applied below it)
+    uint32_t queue_limit = 10'000;       // alerts waiting per subscription; oldest dropped
+    int64_t webhook_timeout_ms = 5'000;  // one webhook POST, connect to response
+    int64_t drain_timeout_ms = 5'000;    // how long shutdown waits for queues to empty
+    std::vector<Subscription> subscriptions;
+  } alerts;
 };
 
 // Reads a TOML file into `config` (only keys present override). InvalidArgument naming
@@ -52,6 +72,11 @@ struct ServeConfig {
 Status LoadConfigFile(const std::string& path, ServeConfig& config);
 
 // Checks values that no type can (durability names, listen address shapes, ranges).
+// Includes ValidateAlertsConfig.
 Status ValidateConfig(const ServeConfig& config);
+
+// Checks the [alerts] settings and every subscription (kind, url/path, duplicates).
+// Errors name the key, e.g. "alerts.subscriptions[1].url: ...", never the URL itself.
+Status ValidateAlertsConfig(const ServeConfig::Alerts& alerts);
 
 }  // namespace fluxgate

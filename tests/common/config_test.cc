@@ -83,6 +83,120 @@ TEST_F(ConfigFileTest, BadDurabilityIsRejected) {
   EXPECT_NE(st.message().find("durability"), std::string::npos);
 }
 
+TEST_F(ConfigFileTest, ReadsAlertsAndSubscriptions) {
+  ServeConfig c;
+  Status st = LoadConfigFile(Write(R"(
+[alerts]
+max_attempts = 3
+initial_backoff_ms = 100
+max_backoff_ms = 2000
+queue_limit = 50
+webhook_timeout_ms = 1500
+drain_timeout_ms = 0
+
+[[alerts.subscriptions]]
+topic = "iot-alerts"
+kind = "webhook"
+url = "http://127.0.0.1:9000/hook?token=s3cret"
+
+[[alerts.subscriptions]]
+topic = "iot-alerts"
+kind = "file"
+path = "/var/log/fluxgate/alerts.jsonl"
+fsync = true
+)"),
+                             c);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(c.alerts.max_attempts, 3u);
+  EXPECT_EQ(c.alerts.initial_backoff_ms, 100);
+  EXPECT_EQ(c.alerts.max_backoff_ms, 2000);
+  EXPECT_EQ(c.alerts.queue_limit, 50u);
+  EXPECT_EQ(c.alerts.webhook_timeout_ms, 1500);
+  EXPECT_EQ(c.alerts.drain_timeout_ms, 0);
+  ASSERT_EQ(c.alerts.subscriptions.size(), 2u);
+  EXPECT_EQ(c.alerts.subscriptions[0].topic, "iot-alerts");
+  EXPECT_EQ(c.alerts.subscriptions[0].kind, "webhook");
+  EXPECT_EQ(c.alerts.subscriptions[0].url, "http://127.0.0.1:9000/hook?token=s3cret");
+  EXPECT_FALSE(c.alerts.subscriptions[0].fsync);
+  EXPECT_EQ(c.alerts.subscriptions[1].kind, "file");
+  EXPECT_EQ(c.alerts.subscriptions[1].path, "/var/log/fluxgate/alerts.jsonl");
+  EXPECT_TRUE(c.alerts.subscriptions[1].fsync);
+}
+
+TEST_F(ConfigFileTest, SubscriptionsWithoutAlertsTableUseDefaults) {
+  ServeConfig c;
+  Status st = LoadConfigFile(Write(R"(
+[[alerts.subscriptions]]
+topic = "t"
+kind = "file"
+path = "/tmp/a.jsonl"
+)"),
+                             c);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_EQ(c.alerts.subscriptions.size(), 1u);
+  EXPECT_EQ(c.alerts.max_attempts, ServeConfig::Alerts{}.max_attempts);
+  EXPECT_TRUE(ServeConfig{}.alerts.subscriptions.empty());
+}
+
+// Each case: the TOML text and a fragment the error must contain.
+
+constexpr const char* kSub = "[[alerts.subscriptions]]\n";
+
+TEST_F(ConfigFileTest, BadAlertsConfigIsRejectedNamingTheKey) {
+  const std::string cases[][2] = {
+      {"[alerts]\nmax_attempt = 3\n", "alerts.max_attempt'"},
+      {std::string(kSub) + "topic = \"t\"\nkind = \"file\"\npath = \"/x\"\nurll = \"y\"\n",
+       "alerts.subscriptions[0].urll"},
+      {std::string(kSub) + "topic = \"t\"\nkind = \"sns\"\n",
+       "alerts.subscriptions[0].kind must be \"webhook\" or \"file\""},
+      {std::string(kSub) + "topic = \"t\"\n", "alerts.subscriptions[0].kind is required"},
+      {std::string(kSub) + "kind = \"file\"\npath = \"/x\"\n",
+       "alerts.subscriptions[0].topic is required"},
+      {std::string(kSub) + "topic = \"a b\"\nkind = \"file\"\npath = \"/x\"\n",
+       "alerts.subscriptions[0].topic must be"},
+      {std::string(kSub) + "topic = \"t\"\nkind = \"webhook\"\n",
+       "alerts.subscriptions[0].url is required"},
+      {std::string(kSub) + "topic = \"t\"\nkind = \"webhook\"\nurl = \"https://h/x\"\n",
+       "https is not supported yet"},
+      {std::string(kSub) + "topic = \"t\"\nkind = \"webhook\"\nurl = \"ftp://h/x\"\n",
+       "url must start with http://"},
+      {std::string(kSub) + "topic = \"t\"\nkind = \"webhook\"\nurl = \"http:///x\"\n",
+       "url has no host"},
+      {std::string(kSub) +
+           "topic = \"t\"\nkind = \"webhook\"\nurl = \"http://h/x\"\npath = \"/x\"\n",
+       "path is only for kind = \"file\""},
+      {std::string(kSub) + "topic = \"t\"\nkind = \"file\"\n",
+       "alerts.subscriptions[0].path is required"},
+      {std::string(kSub) + "topic = \"t\"\nkind = \"file\"\npath = \"/x\"\nfsync = 1\n",
+       "alerts.subscriptions[0].fsync': expected true or false"},
+      {std::string(kSub) + "topic = \"t\"\nkind = \"file\"\npath = \"/x\"\n" + kSub +
+           "topic = \"t\"\nkind = \"file\"\npath = \"/x\"\n",
+       "alerts.subscriptions[1] repeats"},
+      {"[alerts]\nsubscriptions = 5\n", "alerts.subscriptions': expected an array of tables"},
+      {"[alerts]\nmax_attempts = 0\n", "alerts.max_attempts must be between 1 and 100"},
+      {"[alerts]\ninitial_backoff_ms = 500\nmax_backoff_ms = 100\n",
+       "alerts.max_backoff_ms must be at least"},
+      {"[alerts]\nqueue_limit = 0\n", "alerts.queue_limit"},
+  };
+  for (const auto& [toml, expect] : cases) {
+    ServeConfig c;
+    Status st = LoadConfigFile(Write(toml), c);
+    ASSERT_FALSE(st.ok()) << toml;
+    EXPECT_NE(st.message().find(expect), std::string::npos)
+        << "want '" << expect << "' in: " << st.message();
+  }
+}
+
+TEST_F(ConfigFileTest, WebhookUrlIsNeverQuotedInErrors) {
+  ServeConfig c;
+  Status st = LoadConfigFile(
+      Write(std::string(kSub) +
+            "topic = \"t\"\nkind = \"webhook\"\nurl = \"https://h/hook?token=s3cret\"\n"),
+      c);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.message().find("s3cret"), std::string::npos) << st.message();
+}
+
 TEST(StatusTest, OkAndErrors) {
   EXPECT_TRUE(Status::Ok().ok());
   Status nf = Status::NotFound("stream s");

@@ -1,0 +1,457 @@
+#include "alerts/alert_hub.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "http/http_test_util.h"
+#include "http/server.h"
+
+namespace fluxgate::alerts {
+namespace {
+
+using namespace std::chrono_literals;
+using Subscription = ServeConfig::Alerts::Subscription;
+
+// Polls `pred` until it holds or a generous bound passes (a hang guard, not a timing check).
+bool WaitUntil(const std::function<bool()>& pred) {
+  const auto give_up = std::chrono::steady_clock::now() + 20s;
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() > give_up) return false;
+    std::this_thread::sleep_for(2ms);
+  }
+  return true;
+}
+
+// A local webhook receiver: records every request and answers with the status `policy`
+// returns for the n-th request (0-based); a negative status holds the request unanswered
+// until Release().
+class Receiver {
+ public:
+  explicit Receiver(std::function<int(size_t)> policy = [](size_t) { return 200; })
+      : policy_(std::move(policy)) {
+    server_ = http::testing::MustStart({}, [this](http::Request&& req, http::Responder respond) {
+      std::lock_guard<std::mutex> lock(mu_);
+      const int status = policy_(requests_.size());
+      requests_.push_back(std::move(req));
+      if (status < 0) {
+        held_.push_back(std::move(respond));
+        return;
+      }
+      http::Response r;
+      r.status = status;
+      r.body = "status " + std::to_string(status);
+      respond(std::move(r));
+    });
+  }
+  ~Receiver() { Stop(); }
+
+  void Stop() {
+    if (server_) server_->Stop();
+  }
+  uint16_t port() const { return server_->port(); }
+  std::string url(const std::string& path = "/hook") const {
+    return "http://127.0.0.1:" + std::to_string(port()) + path;
+  }
+  size_t count() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return requests_.size();
+  }
+  std::vector<http::Request> requests() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return requests_;
+  }
+  // Answers held requests 200 and answers later ones with `policy`.
+  void Release(std::function<int(size_t)> policy) {
+    std::vector<http::Responder> held;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      policy_ = std::move(policy);
+      held.swap(held_);
+    }
+    for (auto& r : held) r(http::Response{});
+  }
+
+ private:
+  std::mutex mu_;
+  std::function<int(size_t)> policy_;
+  std::vector<http::Request> requests_;
+  std::vector<http::Responder> held_;
+  std::unique_ptr<http::Server> server_;
+};
+
+ServeConfig::Alerts FastConfig() {
+  ServeConfig::Alerts c;
+  c.max_attempts = 4;
+  c.initial_backoff_ms = 1;
+  c.max_backoff_ms = 5;
+  c.webhook_timeout_ms = 10'000;
+  c.drain_timeout_ms = 10'000;
+  return c;
+}
+
+Subscription Webhook(const std::string& topic, const std::string& url) {
+  Subscription s;
+  s.topic = topic;
+  s.kind = "webhook";
+  s.url = url;
+  return s;
+}
+
+Subscription File(const std::string& topic, const std::string& path) {
+  Subscription s;
+  s.topic = topic;
+  s.kind = "file";
+  s.path = path;
+  return s;
+}
+
+Alert SensorAlert(const std::string& device, double value) {
+  Alert a;
+  a.topic = "iot-alerts";
+  a.rule = "anomalies";
+  a.subject = "IoT Sensor Anomaly Alert";
+  a.message = "ALERT: Anomaly detected in temperature sensor " + device +
+              ". Value: " + std::to_string(value) + " °C";
+  a.event_time_ms = 1764097500123;
+  a.attributes = "{\"device_id\":\"" + device +
+                 "\",\"sensor_type\":\"temperature\",\"value\":" + std::to_string(value) + "}";
+  return a;
+}
+
+std::unique_ptr<AlertHub> MustStart(const ServeConfig::Alerts& config) {
+  auto hub = AlertHub::Start(config);
+  EXPECT_TRUE(hub.ok()) << hub.status().ToString();
+  if (!hub.ok()) return nullptr;
+  return std::move(hub).value();
+}
+
+SubscriptionStats StatsOf(const AlertHub& hub, size_t i) { return hub.Stats().subscriptions.at(i); }
+
+void ExpectBalanced(const SubscriptionStats& s) {
+  EXPECT_EQ(s.published, s.delivered + s.failed + s.dropped + s.queued)
+      << "published " << s.published << " delivered " << s.delivered << " failed " << s.failed
+      << " dropped " << s.dropped << " queued " << s.queued;
+}
+
+std::vector<std::string> ReadLines(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::string TempPath(const std::string& name) {
+  return ::testing::TempDir() + "/fluxgate_alerts_" + std::to_string(getpid()) + "_" + name;
+}
+
+TEST(AlertHubTest, WebhookReceivesTheAlertDocument) {
+  Receiver rx;
+  auto config = FastConfig();
+  config.subscriptions = {Webhook("iot-alerts", rx.url("/hook?token=s3cret"))};
+  auto hub = MustStart(config);
+  ASSERT_TRUE(hub);
+  EXPECT_EQ(hub->Topics(), std::vector<std::string>{"iot-alerts"});
+  ASSERT_EQ(hub->Subscriptions().size(), 1u);
+  // The listing is safe to show: no path, no token.
+  EXPECT_EQ(hub->Subscriptions()[0].target, "http://127.0.0.1:" + std::to_string(rx.port()));
+
+  Alert a = SensorAlert("sensor-1234", 95.0);
+  std::string want;
+  {
+    Alert filled = a;
+    filled.id = AlertId(a.topic, a.rule, a.attributes);
+    AppendAlertJson(filled, want);
+  }
+  hub->Publish(a);
+  ASSERT_TRUE(WaitUntil([&] { return StatsOf(*hub, 0).delivered == 1; }));
+  auto reqs = rx.requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(reqs[0].method, "POST");
+  EXPECT_EQ(reqs[0].target, "/hook?token=s3cret");
+  EXPECT_EQ(reqs[0].Get("content-type"), "application/json");
+  EXPECT_EQ(reqs[0].Get("x-fluxgate-alert-id"), AlertId(a.topic, a.rule, a.attributes));
+  EXPECT_EQ(reqs[0].body, want);
+  EXPECT_NE(reqs[0].body.find("\"time\":\"2025-11-25T19:05:00.123Z\""), std::string::npos);
+  ASSERT_TRUE(hub->Stop().ok());
+  const auto s = StatsOf(*hub, 0);
+  EXPECT_EQ(s.published, 1u);
+  EXPECT_EQ(s.retried, 0u);
+  ExpectBalanced(s);
+}
+
+TEST(AlertHubTest, RetriesAfterServerErrorsWithTheSameId) {
+  Receiver rx([](size_t n) { return n < 2 ? 500 : 204; });
+  auto config = FastConfig();
+  config.subscriptions = {Webhook("iot-alerts", rx.url())};
+  auto hub = MustStart(config);
+  ASSERT_TRUE(hub);
+  hub->Publish(SensorAlert("sensor-1", 90));
+  ASSERT_TRUE(WaitUntil([&] { return StatsOf(*hub, 0).delivered == 1; }));
+  auto reqs = rx.requests();
+  ASSERT_EQ(reqs.size(), 3u);
+  EXPECT_EQ(reqs[0].body, reqs[2].body);
+  EXPECT_EQ(reqs[0].Get("x-fluxgate-alert-id"), reqs[2].Get("x-fluxgate-alert-id"));
+  const auto s = StatsOf(*hub, 0);
+  EXPECT_EQ(s.retried, 2u);
+  EXPECT_EQ(s.failed, 0u);
+  ExpectBalanced(s);
+}
+
+TEST(AlertHubTest, GivesUpAfterMaxAttempts) {
+  Receiver rx([](size_t) { return 503; });
+  auto config = FastConfig();
+  config.max_attempts = 3;
+  config.subscriptions = {Webhook("iot-alerts", rx.url())};
+  auto hub = MustStart(config);
+  ASSERT_TRUE(hub);
+  hub->Publish(SensorAlert("sensor-1", 90));
+  ASSERT_TRUE(WaitUntil([&] { return StatsOf(*hub, 0).failed == 1; }));
+  ASSERT_TRUE(hub->Stop().ok());
+  EXPECT_EQ(rx.count(), 3u);
+  const auto s = StatsOf(*hub, 0);
+  EXPECT_EQ(s.delivered, 0u);
+  EXPECT_EQ(s.retried, 2u);
+  ExpectBalanced(s);
+}
+
+TEST(AlertHubTest, ClientErrorIsNotRetried) {
+  Receiver rx([](size_t n) { return n == 0 ? 400 : 200; });
+  auto config = FastConfig();
+  config.subscriptions = {Webhook("iot-alerts", rx.url())};
+  auto hub = MustStart(config);
+  ASSERT_TRUE(hub);
+  hub->Publish(SensorAlert("sensor-1", 90));
+  hub->Publish(SensorAlert("sensor-2", 91));
+  ASSERT_TRUE(WaitUntil([&] { return StatsOf(*hub, 0).delivered == 1; }));
+  const auto s = StatsOf(*hub, 0);
+  EXPECT_EQ(s.failed, 1u);
+  EXPECT_EQ(s.retried, 0u);
+  EXPECT_EQ(rx.count(), 2u);
+}
+
+TEST(AlertHubTest, TooManyRequestsIsRetried) {
+  Receiver rx([](size_t n) { return n == 0 ? 429 : 200; });
+  auto config = FastConfig();
+  config.subscriptions = {Webhook("iot-alerts", rx.url())};
+  auto hub = MustStart(config);
+  ASSERT_TRUE(hub);
+  hub->Publish(SensorAlert("sensor-1", 90));
+  ASSERT_TRUE(WaitUntil([&] { return StatsOf(*hub, 0).delivered == 1; }));
+  EXPECT_EQ(StatsOf(*hub, 0).retried, 1u);
+}
+
+TEST(AlertHubTest, FileSubscriptionAppendsOneJsonLinePerAlert) {
+  const std::string path = TempPath("file.jsonl");
+  std::remove(path.c_str());
+  auto config = FastConfig();
+  config.subscriptions = {File("iot-alerts", path)};
+  config.subscriptions[0].fsync = true;
+  auto hub = MustStart(config);
+  ASSERT_TRUE(hub);
+  EXPECT_EQ(hub->Subscriptions()[0].target, path);
+  Alert a = SensorAlert("sensor-1234", 95.0);
+  Alert b = SensorAlert("sensor-7", 120.5);
+  b.id = "caller-chosen-id";
+  b.severity = "critical";
+  hub->Publish(a);
+  hub->Publish(b);
+  ASSERT_TRUE(hub->Stop().ok());
+  auto lines = ReadLines(path);
+  ASSERT_EQ(lines.size(), 2u);
+  a.id = AlertId(a.topic, a.rule, a.attributes);
+  std::string want_a, want_b;
+  AppendAlertJson(a, want_a);
+  AppendAlertJson(b, want_b);
+  EXPECT_EQ(lines[0], want_a);
+  EXPECT_EQ(lines[1], want_b);
+  EXPECT_NE(lines[1].find("\"severity\":\"critical\""), std::string::npos);
+  EXPECT_EQ(StatsOf(*hub, 0).delivered, 2u);
+  std::remove(path.c_str());
+}
+
+TEST(AlertHubTest, FileSubscriptionReopensAfterRotation) {
+  const std::string path = TempPath("rotate.jsonl");
+  const std::string rotated = path + ".1";
+  std::remove(path.c_str());
+  std::remove(rotated.c_str());
+  auto config = FastConfig();
+  config.subscriptions = {File("iot-alerts", path)};
+  auto hub = MustStart(config);
+  ASSERT_TRUE(hub);
+  hub->Publish(SensorAlert("sensor-1", 90));
+  ASSERT_TRUE(WaitUntil([&] { return StatsOf(*hub, 0).delivered == 1; }));
+  ASSERT_EQ(std::rename(path.c_str(), rotated.c_str()), 0);
+  hub->Publish(SensorAlert("sensor-2", 91));
+  ASSERT_TRUE(hub->Stop().ok());
+  EXPECT_EQ(ReadLines(rotated).size(), 1u);
+  auto lines = ReadLines(path);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("sensor-2"), std::string::npos);
+  std::remove(path.c_str());
+  std::remove(rotated.c_str());
+}
+
+TEST(AlertHubTest, ReplayedAlertGetsTheSameId) {
+  const std::string path = TempPath("replay.jsonl");
+  std::remove(path.c_str());
+  auto config = FastConfig();
+  config.subscriptions = {File("iot-alerts", path)};
+  for (int run = 0; run < 2; ++run) {  // as if the job restarted and replayed the row
+    auto hub = MustStart(config);
+    ASSERT_TRUE(hub);
+    hub->Publish(SensorAlert("sensor-1234", 95.0));
+    ASSERT_TRUE(hub->Stop().ok());
+  }
+  auto lines = ReadLines(path);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0], lines[1]);
+  EXPECT_NE(lines[0].find(
+                AlertId("iot-alerts", "anomalies", SensorAlert("sensor-1234", 95.0).attributes)),
+            std::string::npos);
+  std::remove(path.c_str());
+}
+
+TEST(AlertHubTest, DeadReceiverDoesNotSlowAnotherSubscription) {
+  Receiver dead([](size_t) { return -1; });  // accepts and never answers
+  Receiver live;
+  auto config = FastConfig();
+  config.webhook_timeout_ms = 600'000;  // the dead one would hold a shared thread forever
+  config.drain_timeout_ms = 0;
+  config.subscriptions = {Webhook("iot-alerts", dead.url()), Webhook("iot-alerts", live.url())};
+  auto hub = MustStart(config);
+  ASSERT_TRUE(hub);
+  for (int i = 0; i < 5; ++i) hub->Publish(SensorAlert("sensor-" + std::to_string(i), 90 + i));
+  ASSERT_TRUE(WaitUntil([&] { return StatsOf(*hub, 1).delivered == 5; }));
+  EXPECT_EQ(live.count(), 5u);
+  const auto dead_stats = StatsOf(*hub, 0);
+  EXPECT_EQ(dead_stats.delivered, 0u);
+  EXPECT_EQ(dead_stats.queued, 5u);
+  ASSERT_TRUE(WaitUntil([&] { return dead.count() == 1; }));  // the first is stuck in flight
+  dead.Stop();  // closes the connection, so Stop need not wait out the request timeout
+  EXPECT_FALSE(hub->Stop().ok());  // drain_timeout_ms = 0: the rest is given up
+  const auto after = StatsOf(*hub, 0);
+  EXPECT_EQ(after.dropped, 5u);
+  ExpectBalanced(after);
+}
+
+TEST(AlertHubTest, FullQueueDropsTheOldest) {
+  Receiver rx([](size_t) { return -1; });
+  auto config = FastConfig();
+  config.queue_limit = 2;
+  config.subscriptions = {Webhook("iot-alerts", rx.url())};
+  auto hub = MustStart(config);
+  ASSERT_TRUE(hub);
+  hub->Publish(SensorAlert("sensor-1", 90));
+  ASSERT_TRUE(WaitUntil([&] { return rx.count() == 1; }));  // sensor-1 is in flight
+  for (int i = 2; i <= 5; ++i) hub->Publish(SensorAlert("sensor-" + std::to_string(i), 90));
+  auto s = StatsOf(*hub, 0);
+  EXPECT_EQ(s.dropped, 2u);  // sensor-2 and sensor-3
+  EXPECT_EQ(s.queued, 3u);   // sensor-1 in flight, sensor-4 and -5 waiting
+  ExpectBalanced(s);
+  rx.Release([](size_t) { return 200; });
+  ASSERT_TRUE(WaitUntil([&] { return StatsOf(*hub, 0).delivered == 3; }));
+  auto reqs = rx.requests();
+  ASSERT_EQ(reqs.size(), 3u);
+  EXPECT_NE(reqs[0].body.find("sensor-1"), std::string::npos);
+  EXPECT_NE(reqs[1].body.find("sensor-4"), std::string::npos);
+  EXPECT_NE(reqs[2].body.find("sensor-5"), std::string::npos);
+  ExpectBalanced(StatsOf(*hub, 0));
+}
+
+TEST(AlertHubTest, UnroutedTopicIsCountedNotDelivered) {
+  Receiver rx;
+  auto config = FastConfig();
+  config.subscriptions = {Webhook("iot-alerts", rx.url())};
+  auto hub = MustStart(config);
+  ASSERT_TRUE(hub);
+  Alert a = SensorAlert("sensor-1", 90);
+  a.topic = "nobody-listens";
+  hub->Publish(a);
+  hub->Publish(a);
+  ASSERT_TRUE(hub->Stop().ok());
+  const auto s = hub->Stats();
+  EXPECT_EQ(s.published, 2u);
+  EXPECT_EQ(s.unrouted, 2u);
+  EXPECT_EQ(s.subscriptions[0].published, 0u);
+  EXPECT_EQ(rx.count(), 0u);
+}
+
+TEST(AlertHubTest, StopDeliversWhatIsQueued) {
+  Receiver rx;
+  auto config = FastConfig();
+  config.subscriptions = {Webhook("iot-alerts", rx.url())};
+  auto hub = MustStart(config);
+  ASSERT_TRUE(hub);
+  for (int i = 0; i < 20; ++i) hub->Publish(SensorAlert("sensor-" + std::to_string(i), 90));
+  ASSERT_TRUE(hub->Stop().ok());
+  EXPECT_EQ(rx.count(), 20u);
+  EXPECT_EQ(StatsOf(*hub, 0).delivered, 20u);
+  hub->Publish(SensorAlert("late", 1));  // after Stop: counted, dropped, no crash
+  const auto s = StatsOf(*hub, 0);
+  EXPECT_EQ(s.dropped, 1u);
+  ExpectBalanced(s);
+  EXPECT_TRUE(hub->Stop().ok());  // idempotent
+}
+
+TEST(AlertHubTest, StopGivesUpRetriesAtTheDrainDeadline) {
+  Receiver rx([](size_t) { return 500; });
+  auto config = FastConfig();
+  config.max_attempts = 100;
+  config.initial_backoff_ms = 60'000;  // the first retry waits far beyond the drain time
+  config.max_backoff_ms = 60'000;
+  config.drain_timeout_ms = 0;
+  config.subscriptions = {Webhook("iot-alerts", rx.url())};
+  auto hub = MustStart(config);
+  ASSERT_TRUE(hub);
+  hub->Publish(SensorAlert("sensor-1", 90));
+  ASSERT_TRUE(WaitUntil([&] { return StatsOf(*hub, 0).retried == 1; }));
+  Status st = hub->Stop();
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("1 alert(s) not delivered"), std::string::npos) << st.message();
+  EXPECT_EQ(StatsOf(*hub, 0).dropped, 1u);
+}
+
+TEST(AlertHubTest, StartRejectsBadSubscriptionsWithoutQuotingUrls) {
+  auto config = FastConfig();
+  config.subscriptions = {Webhook("t", "https://example.com/hook?token=s3cret")};
+  auto hub = AlertHub::Start(config);
+  ASSERT_FALSE(hub.ok());
+  EXPECT_NE(hub.status().message().find("https is not supported yet"), std::string::npos);
+  EXPECT_EQ(hub.status().message().find("s3cret"), std::string::npos);
+
+  config.subscriptions = {Webhook("t", "http://127.0.0.1:99999/hook?token=s3cret")};
+  hub = AlertHub::Start(config);
+  ASSERT_FALSE(hub.ok());
+  EXPECT_NE(hub.status().message().find("alerts.subscriptions[0]"), std::string::npos)
+      << hub.status().message();
+  EXPECT_EQ(hub.status().message().find("s3cret"), std::string::npos) << hub.status().message();
+
+  config.subscriptions = {File("t", TempPath("no/such/dir/alerts.jsonl"))};
+  hub = AlertHub::Start(config);
+  ASSERT_FALSE(hub.ok());
+  EXPECT_NE(hub.status().message().find("alerts.subscriptions[0]"), std::string::npos)
+      << hub.status().message();
+  EXPECT_NE(hub.status().message().find("no/such/dir"), std::string::npos);
+}
+
+TEST(AlertHubTest, NoSubscriptionsIsFine) {
+  auto hub = MustStart(FastConfig());
+  ASSERT_TRUE(hub);
+  EXPECT_TRUE(hub->Topics().empty());
+  hub->Publish(SensorAlert("sensor-1", 90));
+  EXPECT_EQ(hub->Stats().unrouted, 1u);
+  EXPECT_TRUE(hub->Stop().ok());
+}
+
+}  // namespace
+}  // namespace fluxgate::alerts
