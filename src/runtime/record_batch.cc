@@ -12,6 +12,15 @@ RecordBatch::RecordBatch(std::shared_ptr<const Schema> schema) : schema_(std::mo
   for (const Field& f : schema_->fields()) columns_.emplace_back(f.type);
 }
 
+RecordBatch RecordBatch::FromColumns(std::shared_ptr<const Schema> schema,
+                                     std::vector<Column> columns, size_t num_rows) {
+  RecordBatch b;
+  b.schema_ = std::move(schema);
+  b.columns_ = std::move(columns);
+  b.num_rows_ = num_rows;
+  return b;
+}
+
 std::string RecordBatch::ValueToString(size_t col, size_t row) const {
   const Column& c = columns_[col];
   if (c.IsNull(row)) return "NULL";

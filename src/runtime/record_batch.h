@@ -19,6 +19,10 @@ class RecordBatch {
  public:
   RecordBatch() = default;
   explicit RecordBatch(std::shared_ptr<const Schema> schema);
+  // Adopts finished columns (one per schema field, each with num_rows values), e.g. the
+  // results of a projection's expressions.
+  static RecordBatch FromColumns(std::shared_ptr<const Schema> schema, std::vector<Column> columns,
+                                 size_t num_rows);
 
   const std::shared_ptr<const Schema>& schema() const { return schema_; }
   size_t num_rows() const { return num_rows_; }

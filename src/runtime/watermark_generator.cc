@@ -46,7 +46,12 @@ int64_t WatermarkGenerator::Current() {
   }
   if (!any_active) {
     if (inputs_.empty() || !options_.advance_when_all_idle) return watermark_;
+    // Every input is quiet, so each has delivered all it had: the newest event time seen
+    // anywhere bounds what is complete, and so does the wall clock.
     combined = now - options_.out_of_orderness_ms;
+    for (const Input& in : inputs_) {
+      combined = std::max(combined, SaturatingSub(in.max_event_time, options_.out_of_orderness_ms));
+    }
   }
   watermark_ = std::max(watermark_, combined);
   return watermark_;

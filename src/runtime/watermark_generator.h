@@ -7,8 +7,10 @@
 //  - idleness: an input with no records for idle_timeout (0 = never idle, Flink's default)
 //    stops holding the watermark back until it receives data again;
 //  - all inputs idle (issue 3, where we deliberately go beyond Flink, whose watermark then
-//    stops): the watermark follows the wall clock, now - out_of_orderness, so the last
-//    windows of a quiet plant still close. Requires device clocks roughly in sync with
+//    stops): the watermark follows the wall clock, now - out_of_orderness (or the newest
+//    event time seen on any input minus out_of_orderness, if that is later: with every
+//    input quiet, all of them have delivered what they had), so the last windows of a
+//    quiet plant still close. Requires device clocks roughly in sync with
 //    ours; a record older than that watermark later is late like any other;
 //  - never goes back; Current() only reports increases.
 // The clock is read once per call, never per record. Not thread-safe (one per task).

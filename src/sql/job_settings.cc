@@ -103,7 +103,7 @@ void JobSettings::Reset(const ResetStatement& reset) {
   JobSettings defaults;
   if (reset.key == kCheckpointInterval) checkpoint_interval_ms = defaults.checkpoint_interval_ms;
   if (reset.key == kPipelineName) pipeline_name.clear();
-  if (reset.key == kIdleTimeout) idle_timeout_ms = 0;
+  if (reset.key == kIdleTimeout) idle_timeout_ms = JobSettings().idle_timeout_ms;
   if (reset.key == kAllowLateness) allowed_lateness_ms = 0;
   raw.erase(reset.key);
 }

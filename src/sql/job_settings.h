@@ -3,7 +3,7 @@
 // Known keys (docs/sql.md, "Binding and planning"):
 //   execution.checkpointing.interval   duration, default 10 s
 //   pipeline.name                      the job's identity; default: the pipeline file name
-//   table.exec.source.idle-timeout     duration; 0 = never idle. Default 0 (as Flink)
+//   table.exec.source.idle-timeout     duration; 0 = never idle. Default 10 s (Flink: 0)
 //   table.exec.emit.allow-lateness     duration; how late a row may be and still count
 // plus keys a Flink user brings that are recorded but ignored (a Notice). Unknown keys are
 // an error. Thread-safe as a value.
@@ -24,7 +24,7 @@ struct ResetStatement;
 struct JobSettings {
   int64_t checkpoint_interval_ms = 10000;
   std::string pipeline_name;  // empty: the caller picks (the pipeline file's name)
-  int64_t idle_timeout_ms = 0;
+  int64_t idle_timeout_ms = 10000;  // Flink: 0 (never), which lets one quiet shard stall every window
   int64_t allowed_lateness_ms = 0;
   std::map<std::string, std::string> raw;  // every key set, as written
 

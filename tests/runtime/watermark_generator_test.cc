@@ -79,3 +79,25 @@ TEST(WatermarkGenerator, SnapshotRestore) {
 
 }  // namespace
 }  // namespace fluxgate::runtime
+
+namespace fluxgate::runtime {
+namespace {
+
+// Data from the future relative to our wall clock (or replayed faster than real time):
+// once every input is quiet, the newest event time seen still counts, so the windows it
+// completes close instead of waiting for the wall clock to catch up.
+TEST(WatermarkGenerator, AllIdleKeepsTheNewestEventTimeWhenAheadOfTheWallClock) {
+  ManualClock clock(1'000);
+  WatermarkGenerator g({/*out_of_orderness_ms=*/1000, /*idle_timeout_ms=*/300}, &clock);
+  size_t a = g.AddInput();
+  g.AddInput();  // never sees data
+  g.ObserveMax(a, 90'000);
+  EXPECT_EQ(g.Current(), INT64_MIN);  // the empty input is not idle yet
+  clock.Advance(500);                 // both idle in the same step
+  EXPECT_EQ(g.Current(), 89'000);     // not now - 1 s = 500
+  clock.Set(200'000);
+  EXPECT_EQ(g.Current(), 199'000);  // and the wall clock beyond it
+}
+
+}  // namespace
+}  // namespace fluxgate::runtime

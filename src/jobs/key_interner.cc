@@ -1,0 +1,158 @@
+#include "jobs/key_interner.h"
+
+#include <cstring>
+
+#include "jobs/wire.h"
+
+namespace fluxgate::jobs {
+
+using runtime::Column;
+using runtime::PhysicalType;
+
+void EncodeKey(const std::vector<const Column*>& keys, size_t row, std::string& out) {
+  for (const Column* c : keys) {
+    if (c->IsNull(row)) {
+      out.push_back('\0');
+      continue;
+    }
+    out.push_back('\1');
+    switch (c->physical()) {
+      case PhysicalType::kBool:
+        out.push_back(c->Bool(row) ? '\1' : '\0');
+        break;
+      case PhysicalType::kInt64: {
+        int64_t v = c->Int64(row);
+        out.append(reinterpret_cast<const char*>(&v), sizeof v);
+        break;
+      }
+      case PhysicalType::kDouble: {
+        double v = c->Double(row);
+        if (v == 0) v = 0;  // -0.0 and 0.0 are one key
+        out.append(reinterpret_cast<const char*>(&v), sizeof v);
+        break;
+      }
+      case PhysicalType::kDecimal: {
+        runtime::int128 v = c->Decimal(row);
+        out.append(reinterpret_cast<const char*>(&v), sizeof v);
+        break;
+      }
+      case PhysicalType::kString: {
+        std::string_view s = c->String(row);
+        uint32_t len = static_cast<uint32_t>(s.size());
+        out.append(reinterpret_cast<const char*>(&len), sizeof len);
+        out.append(s);
+        break;
+      }
+    }
+  }
+}
+
+uint64_t HashKey(std::string_view s) {
+  // FNV-1a, then a final mix: stable across runs and builds (a checkpoint's partitioning
+  // must not change when the binary does), unlike std::hash.
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  return h;
+}
+
+void KeyInterner::Intern(const std::vector<const Column*>& keys, size_t n,
+                         std::vector<uint32_t>* ids) {
+  ids->resize(n);
+  for (size_t r = 0; r < n; ++r) {
+    scratch_.clear();
+    EncodeKey(keys, r, scratch_);
+    auto it = ids_.find(std::string_view(scratch_));
+    if (it != ids_.end()) {
+      (*ids)[r] = it->second;
+      continue;
+    }
+    uint32_t id = static_cast<uint32_t>(keys_.size());
+    keys_.push_back(scratch_);
+    ids_.emplace(scratch_, id);
+    bytes_ += 2 * scratch_.size();
+    (*ids)[r] = id;
+  }
+}
+
+void KeyInterner::AppendKey(uint32_t id, const std::vector<Column*>& out) const {
+  const std::string& k = keys_[id];
+  size_t pos = 0;
+  for (Column* c : out) {
+    if (k[pos++] == '\0') {
+      c->AppendNull();
+      continue;
+    }
+    switch (c->physical()) {
+      case PhysicalType::kBool:
+        c->AppendBool(k[pos++] != '\0');
+        break;
+      case PhysicalType::kInt64: {
+        int64_t v;
+        std::memcpy(&v, k.data() + pos, sizeof v);
+        pos += sizeof v;
+        c->AppendInt64(v);
+        break;
+      }
+      case PhysicalType::kDouble: {
+        double v;
+        std::memcpy(&v, k.data() + pos, sizeof v);
+        pos += sizeof v;
+        c->AppendDouble(v);
+        break;
+      }
+      case PhysicalType::kDecimal: {
+        runtime::int128 v;
+        std::memcpy(&v, k.data() + pos, sizeof v);
+        pos += sizeof v;
+        c->AppendDecimal(v);
+        break;
+      }
+      case PhysicalType::kString: {
+        uint32_t len;
+        std::memcpy(&len, k.data() + pos, sizeof len);
+        pos += sizeof len;
+        c->AppendString(std::string_view(k.data() + pos, len));
+        pos += len;
+        break;
+      }
+    }
+  }
+}
+
+void KeyInterner::Snapshot(std::string& out) const {
+  PutU32(out, 1);  // version
+  PutU32(out, static_cast<uint32_t>(types_.size()));
+  PutU64(out, keys_.size());
+  for (const std::string& k : keys_) PutBytes(out, k);
+}
+
+Status KeyInterner::Restore(std::string_view in) {
+  Reader r(in);
+  uint32_t version = r.U32();
+  uint32_t columns = r.U32();
+  if (!r.ok() || version != 1) return Status::Corruption("key interner: unknown version");
+  if (columns != types_.size()) {
+    return Status::InvalidArgument("key interner: checkpoint has " + std::to_string(columns) +
+                                   " key columns, the plan " + std::to_string(types_.size()));
+  }
+  uint64_t n = r.U64();
+  keys_.clear();
+  ids_.clear();
+  bytes_ = 0;
+  for (uint64_t i = 0; i < n && r.ok(); ++i) {
+    std::string k(r.Bytes());
+    ids_.emplace(k, static_cast<uint32_t>(keys_.size()));
+    bytes_ += 2 * k.size();
+    keys_.push_back(std::move(k));
+  }
+  if (!r.ok() || !r.done()) return Status::Corruption("key interner: truncated checkpoint data");
+  return Status::Ok();
+}
+
+}  // namespace fluxgate::jobs

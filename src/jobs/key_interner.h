@@ -1,0 +1,54 @@
+// Keys of keyed operators (GROUP BY / PARTITION BY tuples) as dense uint32 ids.
+//
+// A key tuple is encoded into bytes (a null flag per column, then fixed-width numbers or
+// length-prefixed strings); the encoding's hash also picks the stage partition a row goes
+// to, so producer and consumer agree on it. The interner owns one partition's keys: it
+// hands out ids in first-seen order and can append a key's values back to output
+// columns. Ids are never reused (state keyed by id may outlive a quiet key), so its memory
+// grows with the number of distinct keys; it is counted in the job's state bytes.
+// Single-threaded (one per task).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/status.h"
+#include "runtime/column.h"
+
+namespace fluxgate::jobs {
+
+// Appends the encoding of row `row` of `keys` to `out`.
+void EncodeKey(const std::vector<const runtime::Column*>& keys, size_t row, std::string& out);
+uint64_t HashKey(std::string_view encoded);
+
+class KeyInterner {
+ public:
+  explicit KeyInterner(std::vector<sql::DataType> types) : types_(std::move(types)) {}
+
+  // ids[r] := the id of row r's key, for r in [0, n).
+  void Intern(const std::vector<const runtime::Column*>& keys, size_t n,
+              std::vector<uint32_t>* ids);
+  // Appends key `id`'s values, one per key column, to out[0..].
+  void AppendKey(uint32_t id, const std::vector<runtime::Column*>& out) const;
+  size_t size() const { return keys_.size(); }
+  size_t MemoryUsage() const { return bytes_ + keys_.size() * 64; }
+
+  void Snapshot(std::string& out) const;
+  Status Restore(std::string_view in);
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return HashKey(s); }
+  };
+  std::vector<sql::DataType> types_;
+  std::vector<std::string> keys_;  // by id
+  std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> ids_;
+  size_t bytes_ = 0;
+  std::string scratch_;
+};
+
+}  // namespace fluxgate::jobs
