@@ -398,7 +398,14 @@ class JobImpl final : public Job {
       std::lock_guard<std::mutex> lock(mu_);
       aborted = abort_;
     }
-    if (s.ok() && !aborted && !is_query_) s = Checkpoint();  // the final one
+    if (s.ok() && !aborted && !is_query_) {
+      for (auto& per_node : ops_) {
+        for (auto& op : per_node) {
+          if (op && s.ok()) s = op->OnStop();
+        }
+      }
+      if (s.ok()) s = Checkpoint();  // the final one
+    }
     for (auto& per_node : ops_) {
       for (auto& op : per_node) {
         if (op && !aborted) {

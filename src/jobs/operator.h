@@ -48,6 +48,9 @@ class Operator {
   // Two-phase commit for sinks: PrepareCommit is part of Snapshot's step; Commit runs once
   // the checkpoint holding that snapshot is durable.
   virtual Status Commit(uint64_t /*checkpoint_id*/) { return Status::Ok(); }
+  // A graceful stop, before the final checkpoint: file sinks close their open files so
+  // that checkpoint publishes them.
+  virtual Status OnStop() { return Status::Ok(); }
   // A fresh start with no checkpoint: sinks discard what an earlier run left staged.
   virtual Status StartFresh() { return Status::Ok(); }
   virtual Status Close() { return Status::Ok(); }

@@ -119,7 +119,7 @@ void SetStartPosition(ConnectorConfig& c, const std::string& v) {
 
 // ---- options shared by every connector that reads or writes JSON ----
 const OptionSpec kFormatOptions[] = {
-    {"format", Use::kUsed, Value::kEnum, "json",
+    {"format", Use::kUsed, Value::kEnum, "json|raw",
      [](auto& c, auto& v) { c.format = AsciiToLower(v); }, nullptr},
     {"json.fail-on-missing-field", Use::kUsed, Value::kBool, nullptr,
      [](auto& c, auto& v) { c.json.fail_on_missing_field = Bool(v); }, nullptr},
@@ -332,7 +332,7 @@ void CheckValue(const OptionSpec& spec, const TableOption& opt) {
     case Value::kEnum:
       if (!InChoices(spec.choices, v)) {
         if (opt.key == "format" && AsciiToLower(v) == "parquet") {
-          fail("'parquet' is a known format but not supported yet; use 'json'");
+          fail("'parquet' is a known format but not supported yet; use 'json' or 'raw'");
         }
         fail("expected one of " + ChoicesText(spec.choices));
       }

@@ -53,7 +53,9 @@ struct ConnectorConfig {
   std::string connector;                       // as written: 'kinesis', 's3', ...
   std::map<std::string, std::string> options;  // every option as written, ignored ones too
 
-  std::string format = "json";  // 'format'; only json is supported
+  // 'format': 'json', or 'raw' (one STRING column holding each record's bytes as they are,
+  // Flink's raw format: a source keeps records that do not parse, a sink writes lines)
+  std::string format = "json";
   JsonFormatOptions json;
 
   // kStream
