@@ -33,6 +33,9 @@ enum class ExprOp : uint8_t {
   kLike,      // in: value, pattern[, escape]
   kString,    // sub: ExprStrFn
   kMath,      // sub: ExprMathFn
+  kTime,      // sub: ExprTimeFn; a = time unit (ExprTimeUnit) where the function takes one
+  kJson,      // JSON_VALUE; state: JsonPathState
+  kRegex,     // sub: ExprRegexFn; state: RegexState
 };
 
 enum ExprCmp : int { kEq, kNe, kLt, kLe, kGt, kGe, kDistinct, kNotDistinct };
@@ -50,8 +53,103 @@ enum ExprCat : int {
   kCatTimestamp,
   kCatInterval
 };
-enum ExprStrFn : int { kUpper, kLower, kTrim, kLTrim, kRTrim, kCharLength, kSubstring, kConcat };
-enum ExprMathFn : int { kAbs, kNegate, kFloor, kCeil, kRound, kSqrt, kPower };
+enum ExprStrFn : int {
+  kUpper,
+  kLower,
+  kTrim,
+  kLTrim,
+  kRTrim,
+  kCharLength,
+  kSubstring,
+  kConcat,
+  // expr_kernels_string.cc
+  kInitCap,
+  kReverse,
+  kLeft,
+  kRight,
+  kRepeat,
+  kLPad,
+  kRPad,
+  kReplace,
+  kConcatWs,
+  kLocate,  // LOCATE(needle, haystack)
+  kInstr,   // INSTR(haystack, needle)
+  kSplitIndex,
+  kMd5,
+  kToBase64,
+  kUuid,
+  kJsonQuote,
+};
+enum ExprMathFn : int {
+  kAbs,
+  kNegate,
+  kFloor,
+  kCeil,
+  kRound,
+  kSqrt,
+  kPower,
+  // expr_kernels_math.cc
+  kSign,
+  kTruncate,  // factor = digits
+  kExp,
+  kLn,
+  kLog10,
+  kLog2,
+  kLogBase,  // LOG(base, x)
+  kSin,
+  kCos,
+  kTan,
+  kRand,  // state: RandState
+  kGreatest,
+  kLeast,
+};
+// expr_time.cc
+enum ExprTimeFn : int {
+  kExtract,           // in: value (TIMESTAMP / INTERVAL)
+  kTimestampDiff,     // in: a, b
+  kTimestampAdd,      // in: n, ts
+  kToTimestamp,       // in: text[, format]; result TIMESTAMP(3) / TIMESTAMP_LTZ(3)
+  kToTimestampLtz,    // in: epoch (BIGINT or DOUBLE); factor = units per second of the input
+  kDateFormat,        // in: ts (TIMESTAMP or STRING), format
+  kUnixTimestampNow,  // no input
+  kUnixTimestamp,     // in: text[, format]
+  kFromUnixtime,      // in: seconds (BIGINT or DOUBLE)[, format]
+  kNow,               // no input; result any TIMESTAMP type
+  kCurrentDate,       // no input
+  kCurrentWatermark,  // in: rowtime (only its type matters)
+};
+enum ExprTimeUnit : int {
+  kUnitYear,
+  kUnitQuarter,
+  kUnitMonth,
+  kUnitWeek,
+  kUnitDay,
+  kUnitHour,
+  kUnitMinute,
+  kUnitSecond,
+  kUnitMillisecond,
+  kUnitMicrosecond,
+  kUnitNanosecond,
+  kUnitDow,
+  kUnitDoy,
+  kUnitEpoch,
+};
+// expr_regex.cc
+enum ExprRegexFn : int { kRegexpMatch, kRegexpReplace, kRegexpExtract };
+
+// Per-instruction compiled state (a parsed date pattern, a compiled regex, a JSON path,
+// a random generator). Kernels downcast to the concrete type their opcode implies; the
+// dispatch is once per batch, never per row.
+struct ExprState {
+  virtual ~ExprState() = default;
+};
+
+// What a kernel may read besides its operands, fixed for one Evaluate() call.
+struct ExprEnv {
+  std::string& buf;                    // scratch for building one string value
+  int64_t now_ms = 0;                  // the clock, read once per batch
+  const int64_t* watermark = nullptr;  // CompileOptions::watermark
+};
 
 struct ExprInstr {
   ExprOp op = ExprOp::kConst;
@@ -62,6 +160,7 @@ struct ExprInstr {
   int a = 0, b = 0, c = 0;
   int64_t factor = 1;
   std::unique_ptr<Column> constant;  // kConst
+  std::unique_ptr<ExprState> state;  // kTime / kJson / kRegex / some kString and kMath
   std::string where;                 // the expression, for run-time error messages
 };
 
@@ -128,6 +227,35 @@ size_t RunStringKernel(const ExprInstr& ins, const std::vector<const Column*>& r
                        size_t n, const uint8_t* guard, std::string& buf);
 size_t RunMathKernel(const ExprInstr& ins, const std::vector<const Column*>& regs, Column& out,
                      size_t n, const uint8_t* guard);
+size_t RunStringKernel2(const ExprInstr& ins, const std::vector<const Column*>& regs, Column& out,
+                        size_t n, const uint8_t* guard, std::string& buf);
+size_t RunMathKernel2(const ExprInstr& ins, const std::vector<const Column*>& regs, Column& out,
+                      size_t n, const uint8_t* guard);
+size_t RunTimeKernel(const ExprInstr& ins, const std::vector<const Column*>& regs, Column& out,
+                     size_t n, const uint8_t* guard, ExprEnv& env);
+size_t RunJsonKernel(const ExprInstr& ins, const std::vector<const Column*>& regs, Column& out,
+                     size_t n, const uint8_t* guard, std::string& buf);
+size_t RunRegexKernel(const ExprInstr& ins, const std::vector<const Column*>& regs, Column& out,
+                      size_t n, const uint8_t* guard, std::string& buf);
+
+// Compile-time state builders (nullptr state + message on a bad constant argument).
+// RAND([seed]): a java.util.Random seeded with `seed`, or from the OS when !has_seed.
+std::unique_ptr<ExprState> MakeRandState(bool has_seed, int64_t seed);
+// UUID(): a per-program random generator.
+std::unique_ptr<ExprState> MakeUuidState();
+// JSON_VALUE path ('$.a.b', '$.a[0]', '$["k"]'); *error set when malformed.
+std::unique_ptr<ExprState> MakeJsonPathState(std::string_view path, std::string* error);
+// A regex; `pattern` may be absent (non-constant: compiled per row, one-entry cache).
+std::unique_ptr<ExprState> MakeRegexState(const std::string* pattern, std::string* error);
+// A date pattern for DATE_FORMAT / TO_TIMESTAMP / UNIX_TIMESTAMP / FROM_UNIXTIME; absent
+// pattern = default of the function (per-row patterns are compiled with a cache).
+// java_time: DateTimeFormatter letters (DATE_FORMAT, TO_TIMESTAMP) vs SimpleDateFormat
+// (UNIX_TIMESTAMP, FROM_UNIXTIME).
+std::unique_ptr<ExprState> MakeDatePatternState(const std::string* pattern, bool java_time,
+                                                std::string* error);
+// Maps "YEAR", "DOW", ... to ExprTimeUnit; -1 if unknown.
+int TimeUnitFromName(std::string_view name);
+
 // 1 match, 0 no match, -1 malformed pattern (escape not followed by %, _ or itself).
 int LikeMatch(std::string_view s, std::string_view p, int escape);
 // Java's Double.toString: "22.5", "100.0", "1.0E7", "1.0E-4".

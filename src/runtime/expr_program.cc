@@ -3,17 +3,14 @@
 #include <algorithm>
 #include <cmath>
 
+#include "runtime/clock.h"
 #include "runtime/decimal.h"
+#include "runtime/expr_compiler.h"
 #include "runtime/expr_kernels.h"
 #include "runtime/timestamp_text.h"
 #include "sql/type_rules.h"
 
 namespace fluxgate::runtime {
-
-using sql::BoundExpr;
-using sql::BoundExprKind;
-using sql::DataType;
-using sql::TypeKind;
 
 namespace {
 
@@ -362,64 +359,6 @@ void AppendValueFrom(const Column& src, size_t row, Column& dst) {
 
 // ---- compiler -------------------------------------------------------------------------
 
-class ExprCompiler {
- public:
-  ExprCompiler(ExprProgram* p, const Schema& schema) : p_(p), schema_(schema) {
-    p_->num_inputs_ = schema.size();
-    for (const Field& f : schema.fields()) types_.push_back(f.type);
-  }
-
-  Result<int> Compile(const BoundExpr& e, int guard);
-
- private:
-  // A NULL-typed register keeps kNull in types_ (so CASTs from it know every row is NULL)
-  // but is stored as a BOOLEAN column.
-  int NewReg(const DataType& t) {
-    p_->scratch_.push_back(
-        std::make_unique<Column>(t.kind == TypeKind::kNull ? DataType::Boolean() : t));
-    types_.push_back(t);
-    return static_cast<int>(types_.size()) - 1;
-  }
-  ExprInstr& Emit(ExprOp op, int sub, DataType out_type, std::vector<int> in, int guard,
-                  const BoundExpr& e) {
-    auto ins = std::make_unique<ExprInstr>();
-    ins->op = op;
-    ins->sub = sub;
-    ins->out = NewReg(out_type);
-    ins->in = std::move(in);
-    ins->guard = guard;
-    ins->where = sql::ToString(e);
-    p_->instrs_.push_back(std::move(ins));
-    return *p_->instrs_.back();
-  }
-  int Out() const { return p_->instrs_.back()->out; }
-  const DataType& TypeOf(int reg) const { return types_[reg]; }
-
-  Status Unsupported(const BoundExpr& e, const std::string& what) {
-    return Status::InvalidArgument("expression evaluator: " + what + " is not supported yet (in '" +
-                                   sql::ToString(e) + "' at line " + std::to_string(e.pos.line) +
-                                   ", column " + std::to_string(e.pos.column) + ")");
-  }
-
-  Result<int> Literal(const BoundExpr& e);
-  Result<int> Cast(int reg, const DataType& to, bool try_cast, int guard, const BoundExpr& e);
-  Result<int> CompileAs(const BoundExpr& e, const DataType& to, int guard) {
-    FG_ASSIGN_OR_RETURN(int r, Compile(e, guard));
-    return Cast(r, to, false, guard, e);
-  }
-  Result<int> Call(const BoundExpr& e, int guard);
-  Result<int> Comparison(int sub, int a, int b, const BoundExpr& e, int guard);
-  Result<int> Arithmetic(char op, const BoundExpr& e, int guard);
-  int GuardReg(int sub, int outer, int cond, const BoundExpr& e) {
-    Emit(ExprOp::kGuard, sub, DataType::Boolean(), {outer, cond}, -1, e);
-    return Out();
-  }
-
-  ExprProgram* p_;
-  const Schema& schema_;
-  std::vector<DataType> types_;  // per register
-};
-
 Result<int> ExprCompiler::Compile(const BoundExpr& e, int guard) {
   switch (e.kind) {
     case BoundExprKind::kColumn:
@@ -489,7 +428,7 @@ Result<int> ExprCompiler::Cast(int reg, const DataType& to, bool try_cast, int g
                                const BoundExpr& e) {
   const DataType from = TypeOf(reg);  // a copy: Emit() may grow types_
   if (SameRepr(from, to) && !(from.kind == TypeKind::kBigInt && to.kind == TypeKind::kInt) &&
-      !(from.IsTimestamp() && from.precision != to.precision) &&
+      !(from.IsTimestamp() && (from.precision != to.precision || from.kind != to.kind)) &&
       !(from.kind == TypeKind::kDecimal && to.precision < from.precision)) {
     return reg;
   }
@@ -769,7 +708,7 @@ Result<int> ExprCompiler::Call(const BoundExpr& e, int guard) {
     }
     return ins.out;
   }
-  return Unsupported(e, "function " + f);
+  return MoreFunctions(e, guard);
 }
 
 // ---- program --------------------------------------------------------------------------
@@ -777,8 +716,10 @@ Result<int> ExprCompiler::Call(const BoundExpr& e, int guard) {
 ExprProgram::~ExprProgram() = default;
 
 Result<std::unique_ptr<ExprProgram>> ExprProgram::Compile(const sql::BoundExpr& expr,
-                                                          const Schema& input) {
+                                                          const Schema& input,
+                                                          const CompileOptions& options) {
   std::unique_ptr<ExprProgram> p(new ExprProgram());
+  p->options_ = options;
   ExprCompiler c(p.get(), input);
   FG_ASSIGN_OR_RETURN(int r, c.Compile(expr, -1));
   if (static_cast<size_t>(r) < input.size()) {
@@ -809,6 +750,12 @@ Result<const Column*> ExprProgram::Evaluate(const RecordBatch& batch) {
   regs_.resize(num_inputs_ + scratch_.size());
   for (size_t i = 0; i < num_inputs_; ++i) regs_[i] = &batch.column(i);
   for (size_t i = 0; i < scratch_.size(); ++i) regs_[num_inputs_ + i] = scratch_[i].get();
+  ExprEnv env{buf_};
+  env.watermark = options_.watermark;
+  if (uses_clock_) {
+    static const SystemClock kSystemClock;
+    env.now_ms = (options_.clock != nullptr ? options_.clock : &kSystemClock)->NowMillis();
+  }
 
   for (const auto& ip : instrs_) {
     const ExprInstr& ins = *ip;
@@ -925,10 +872,21 @@ Result<const Column*> ExprProgram::Evaluate(const RecordBatch& batch) {
         break;
       }
       case ExprOp::kString:
-        bad = RunStringKernel(ins, regs_, out, n, g, buf_);
+        bad = ins.sub >= kInitCap ? RunStringKernel2(ins, regs_, out, n, g, buf_)
+                                  : RunStringKernel(ins, regs_, out, n, g, buf_);
         break;
       case ExprOp::kMath:
-        bad = RunMathKernel(ins, regs_, out, n, g);
+        bad = ins.sub >= kSign ? RunMathKernel2(ins, regs_, out, n, g)
+                               : RunMathKernel(ins, regs_, out, n, g);
+        break;
+      case ExprOp::kTime:
+        bad = RunTimeKernel(ins, regs_, out, n, g, env);
+        break;
+      case ExprOp::kJson:
+        bad = RunJsonKernel(ins, regs_, out, n, g, buf_);
+        break;
+      case ExprOp::kRegex:
+        bad = RunRegexKernel(ins, regs_, out, n, g, buf_);
         break;
     }
     if (bad != kNoError) return RowError(ins, bad, ErrorText(ins));

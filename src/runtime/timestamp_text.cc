@@ -110,6 +110,71 @@ const char* ParseTimestamp(std::string_view s, ParsedTimestamp* out) {
   return nullptr;
 }
 
+const char* ParseTimestampLenient(std::string_view s, ParsedTimestamp* out) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  if (ParseTimestamp(s, out) == nullptr) return nullptr;
+  // One or two digits.
+  auto small = [&](size_t* i, int* v) {
+    if (Digits(s, i, 2, v)) return true;
+    return Digits(s, i, 1, v);
+  };
+  size_t i = 0;
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (!Digits(s, &i, 4, &year) || i >= s.size() || s[i++] != '-' || !small(&i, &month) ||
+      i >= s.size() || s[i++] != '-' || !small(&i, &day)) {
+    return "expected a date yyyy-M[M]-d[d]";
+  }
+  int64_t micros = 0;
+  int64_t offset_seconds = 0;
+  out->has_offset = false;
+  if (i < s.size()) {
+    if (s[i] != ' ' && s[i] != 'T') return "expected 'T' or ' ' between date and time";
+    ++i;
+    if (!small(&i, &hour) || i >= s.size() || s[i++] != ':' || !small(&i, &minute)) {
+      return "expected a time H[H]:m[m][:s[s][.fraction]]";
+    }
+    if (i < s.size() && s[i] == ':') {
+      ++i;
+      if (!small(&i, &second)) return "expected seconds";
+      if (i < s.size() && s[i] == '.') {
+        ++i;
+        int n = 0;
+        while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+          if (n < 6) micros = micros * 10 + (s[i] - '0');
+          ++n;
+          ++i;
+        }
+        if (n == 0 || n > 9) return "fraction of a second must have 1 to 9 digits";
+        for (int k = n; k < 6; ++k) micros *= 10;
+      }
+    }
+    if (i < s.size() && (s[i] == 'Z' || s[i] == 'z')) {
+      ++i;
+      out->has_offset = true;
+    } else if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+      const char sign = s[i++];
+      int oh = 0, om = 0;
+      if (!Digits(s, &i, 2, &oh)) return "bad zone offset (expected +hh:mm)";
+      if (i < s.size() && s[i] == ':') ++i;
+      if (i < s.size() && !Digits(s, &i, 2, &om)) return "bad zone offset (expected +hh:mm)";
+      if (oh > 18 || om > 59) return "zone offset out of range";
+      offset_seconds = (oh * 3600 + om * 60) * (sign == '-' ? -1 : 1);
+      out->has_offset = true;
+    }
+    if (i != s.size()) return "unexpected text after the timestamp";
+  }
+  if (month < 1 || month > 12) return "month out of range";
+  if (day < 1 || day > DaysInMonth(year, month)) return "day out of range for the month";
+  if (hour > 23) return "hour out of range";
+  if (minute > 59) return "minute out of range";
+  if (second > 59) return "second out of range";
+  int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
+  out->epoch_micros = secs * 1'000'000 + micros;
+  return nullptr;
+}
+
 void AppendTimestamp(int64_t value, int64_t unit_per_second, int precision, TimestampStyle style,
                      bool trim_fraction, bool utc_suffix, std::string& out) {
   int64_t secs = FloorDiv(value, unit_per_second);

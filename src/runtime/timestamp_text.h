@@ -23,6 +23,11 @@ struct ParsedTimestamp {
 // nullptr on success, else a static text saying what is wrong.
 const char* ParseTimestamp(std::string_view text, ParsedTimestamp* out);
 
+// Flink's default TO_TIMESTAMP / DATE_FORMAT(STRING) input: like ParseTimestamp, but month,
+// day, hour, minute and second may have one digit ('2020-1-2 3:04:05'), the time may be
+// missing (midnight), and surrounding spaces are ignored. nullptr on success.
+const char* ParseTimestampLenient(std::string_view text, ParsedTimestamp* out);
+
 // Days since 1970-01-01 of a proleptic Gregorian date, and back.
 int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
 void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d);
