@@ -282,8 +282,8 @@ class JobImpl final : public Job {
       const PhysicalNode& node = plan_.nodes[id];
       if (node.scan < 0) continue;
       for (int j = 0; j < p; ++j) {
-        FG_ASSIGN_OR_RETURN(auto task,
-                            ScanTask::Make(plan_.scans[node.scan], ctx_.log, side_.get()));
+        FG_ASSIGN_OR_RETURN(
+            auto task, ScanTask::Make(plan_.scans[node.scan], ctx_.log, side_.get(), ctx_.clock));
         task->set_output(outputs_[id][j].get());
         scan_tasks_[node.scan].push_back(std::move(task));
       }

@@ -12,13 +12,14 @@ Result<std::unique_ptr<Operator>> MakeOperator(const PhysicalNode& node, int par
     case sql::PlanKind::kSource:
       return std::unique_ptr<Operator>();
     case sql::PlanKind::kFilter: {
-      FG_ASSIGN_OR_RETURN(
-          auto op, FilterOp::Make(*plan.As<sql::FilterNode>().predicate, *node.input_schema));
+      FG_ASSIGN_OR_RETURN(auto op, FilterOp::Make(*plan.As<sql::FilterNode>().predicate,
+                                                  *node.input_schema, env.sinks.clock));
       return std::unique_ptr<Operator>(std::move(op));
     }
     case sql::PlanKind::kProject: {
-      FG_ASSIGN_OR_RETURN(auto op, ProjectOp::Make(plan.As<sql::ProjectNode>().exprs,
-                                                   *node.input_schema, node.schema));
+      FG_ASSIGN_OR_RETURN(auto op,
+                          ProjectOp::Make(plan.As<sql::ProjectNode>().exprs, *node.input_schema,
+                                          node.schema, env.sinks.clock));
       return std::unique_ptr<Operator>(std::move(op));
     }
     case sql::PlanKind::kWindowTableFunction: {

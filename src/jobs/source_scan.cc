@@ -84,7 +84,8 @@ Result<std::shared_ptr<const ScanDef>> ScanDef::Make(int id, const sql::SourceNo
 }
 
 Result<std::unique_ptr<ScanTask>> ScanTask::Make(std::shared_ptr<const ScanDef> def,
-                                                 log::LogManager* log, SideOutput* side) {
+                                                 log::LogManager* log, SideOutput* side,
+                                                 const runtime::Clock* clock) {
   auto task = std::unique_ptr<ScanTask>(new ScanTask());
   task->def_ = def;
   task->log_ = log;
@@ -95,7 +96,8 @@ Result<std::unique_ptr<ScanTask>> ScanTask::Make(std::shared_ptr<const ScanDef> 
   const sql::TableDef& table = *def->node->table;
   for (int c : def->computed) {
     FG_ASSIGN_OR_RETURN(auto program,
-                        runtime::ExprProgram::Compile(*table.columns[c].expr, *def->output));
+                        runtime::ExprProgram::Compile(*table.columns[c].expr, *def->output,
+                                                      runtime::CompileOptions{clock, nullptr}));
     task->computed_.push_back(std::move(program));
   }
   return task;

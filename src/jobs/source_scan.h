@@ -57,7 +57,8 @@ class ScanTask {
  public:
   // `log` and `side` must outlive the task.
   static Result<std::unique_ptr<ScanTask>> Make(std::shared_ptr<const ScanDef> def,
-                                                log::LogManager* log, SideOutput* side);
+                                                log::LogManager* log, SideOutput* side,
+                                                const runtime::Clock* clock);
 
   void AddShard(const ShardPosition& position);
   const std::vector<ShardPosition>& shards() const { return shards_; }

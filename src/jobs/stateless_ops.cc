@@ -5,9 +5,11 @@
 namespace fluxgate::jobs {
 
 Result<std::unique_ptr<FilterOp>> FilterOp::Make(const sql::BoundExpr& predicate,
-                                                 const runtime::Schema& input) {
+                                                 const runtime::Schema& input,
+                                                 const runtime::Clock* clock) {
   auto op = std::unique_ptr<FilterOp>(new FilterOp());
-  FG_ASSIGN_OR_RETURN(op->program_, runtime::ExprProgram::Compile(predicate, input));
+  runtime::CompileOptions options{clock, &op->watermark_};
+  FG_ASSIGN_OR_RETURN(op->program_, runtime::ExprProgram::Compile(predicate, input, options));
   return op;
 }
 
@@ -21,8 +23,10 @@ Status FilterOp::Push(int, Chunk chunk) {
 
 Result<std::unique_ptr<ProjectOp>> ProjectOp::Make(const std::vector<sql::BoundExprPtr>& exprs,
                                                    const runtime::Schema& input,
-                                                   std::shared_ptr<const runtime::Schema> output) {
+                                                   std::shared_ptr<const runtime::Schema> output,
+                                                   const runtime::Clock* clock) {
   auto op = std::unique_ptr<ProjectOp>(new ProjectOp());
+  runtime::CompileOptions options{clock, &op->watermark_};
   op->output_ = std::move(output);
   for (const auto& e : exprs) {
     if (e->kind == sql::BoundExprKind::kColumn && input.field(e->column).type == e->type) {
@@ -31,7 +35,7 @@ Result<std::unique_ptr<ProjectOp>> ProjectOp::Make(const std::vector<sql::BoundE
       continue;
     }
     op->passthrough_.push_back(-1);
-    FG_ASSIGN_OR_RETURN(auto program, runtime::ExprProgram::Compile(*e, input));
+    FG_ASSIGN_OR_RETURN(auto program, runtime::ExprProgram::Compile(*e, input, options));
     op->programs_.push_back(std::move(program));
   }
   return op;

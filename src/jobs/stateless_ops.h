@@ -16,10 +16,16 @@ namespace fluxgate::jobs {
 class FilterOp final : public Operator {
  public:
   static Result<std::unique_ptr<FilterOp>> Make(const sql::BoundExpr& predicate,
-                                                const runtime::Schema& input);
+                                                const runtime::Schema& input,
+                                                const runtime::Clock* clock);
   Status Push(int port, Chunk chunk) override;
+  Status OnWatermark(int64_t watermark) override {
+    watermark_ = watermark;
+    return Status::Ok();
+  }
 
  private:
+  int64_t watermark_ = INT64_MIN;  // CURRENT_WATERMARK reads it
   std::unique_ptr<runtime::ExprProgram> program_;
   std::vector<uint32_t> selection_;
 };
@@ -28,12 +34,18 @@ class ProjectOp final : public Operator {
  public:
   static Result<std::unique_ptr<ProjectOp>> Make(const std::vector<sql::BoundExprPtr>& exprs,
                                                  const runtime::Schema& input,
-                                                 std::shared_ptr<const runtime::Schema> output);
+                                                 std::shared_ptr<const runtime::Schema> output,
+                                                 const runtime::Clock* clock);
   Status Push(int port, Chunk chunk) override;
+  Status OnWatermark(int64_t watermark) override {
+    watermark_ = watermark;
+    return Status::Ok();
+  }
   // The projection itself, for callers that are not operators (sources' computed columns).
   Result<runtime::RecordBatch> Apply(const runtime::RecordBatch& in);
 
  private:
+  int64_t watermark_ = INT64_MIN;  // CURRENT_WATERMARK reads it
   std::vector<std::unique_ptr<runtime::ExprProgram>> programs_;
   // Expressions that only read a column are copied without a program.
   std::vector<int> passthrough_;
