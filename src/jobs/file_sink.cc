@@ -1,9 +1,229 @@
+// 'filesystem' / 's3' connector: rows as JSON Lines (or, with 'format' = 'raw', the one
+// STRING column's text per line) in part files under Hive-style partition directories,
+// published exactly once through the store's PartFileWriter two-phase commit.
+//
+// As in Flink, PARTITIONED BY columns name the directories (`year=2026/month=11/...`) and
+// are not repeated inside the files; a NULL or empty value becomes 'partition.default-name'.
+// Values are escaped as Hive does (%XX for '/', '=', ':' and the like). Files are named
+// part-<uuid>-<task>-<counter>.json, where the uuid is derived from the job and the sink, so
+// a restart without a checkpoint can find and remove what an earlier run left staged.
+#include <map>
+
+#include "common/logging.h"
 #include "jobs/sinks.h"
+#include "runtime/json_encoder.h"
 #include "sql/logical_plan.h"
+#include "store/object_store.h"
+#include "store/part_file_writer.h"
+#include "store/sink_location.h"
 
 namespace fluxgate::jobs {
-Result<std::unique_ptr<Operator>> MakeFileSink(const sql::SinkNode&, const std::string&, int,
-                                               const SinkEnv&) {
-  return Status::InvalidArgument("file sink WIP");
+
+namespace {
+
+// Hive's FileUtils.escapePathName set.
+bool NeedsEscape(unsigned char c) {
+  return c < 0x20 || c == 0x7f || c == '"' || c == '#' || c == '%' || c == '\'' || c == '*' ||
+         c == '/' || c == ':' || c == '=' || c == '?' || c == '\\' || c == '{' || c == '[' ||
+         c == ']' || c == '^';
 }
+
+void AppendEscaped(std::string_view v, std::string& out) {
+  static const char* kHex = "0123456789ABCDEF";
+  for (unsigned char c : v) {
+    if (NeedsEscape(c)) {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+}
+
+// 32 hex digits from the job's and sink's names: stable across restarts.
+std::string StableUuid(const std::string& job, const std::string& label) {
+  uint64_t h1 = 1469598103934665603ull, h2 = 0x9e3779b97f4a7c15ull;
+  for (char c : job + '\0' + label) {
+    h1 = (h1 ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+    h2 = (h2 ^ static_cast<unsigned char>(c)) * 0x100000001b3ull + 0x7f4a7c15;
+  }
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(h1),
+                static_cast<unsigned long long>(h2));
+  return std::string(buf, 8) + "-" + std::string(buf + 8, 4) + "-" + std::string(buf + 12, 4) +
+         "-" + std::string(buf + 16, 4) + "-" + std::string(buf + 20, 12);
+}
+
+class FileSinkOp final : public Operator {
+ public:
+  Status Init(const sql::SinkNode& node, const std::string& label, int partition,
+              const SinkEnv& env) {
+    const sql::TableDef& table = *node.table;
+    const sql::ConnectorConfig& c = table.connector;
+    table_ = table.name;
+    clock_ = env.clock;
+    raw_ = c.format == "raw";
+    default_partition_ = c.partition_default_name;
+    success_file_ = c.partition_commit_policy == "success-file";
+    commit_delay_ms_ = c.partition_commit_delay_ms;
+
+    store::SinkLocation loc;
+    if (c.path.kind == sql::SinkPath::Kind::kLocal) {
+      loc.kind = store::SinkLocation::Kind::kLocal;
+      loc.local_dir = c.path.local_dir;
+    } else {
+      loc.kind = store::SinkLocation::Kind::kObjectStore;
+      loc.bucket = c.path.bucket;
+      loc.prefix = c.path.prefix;
+    }
+    FG_ASSIGN_OR_RETURN(store::LocalSinkTarget target, store::ResolveLocalSink(loc, env.data_dir));
+    store_ = std::make_unique<store::LocalObjectStore>(target.root);
+
+    std::vector<runtime::Field> data_fields;
+    for (size_t i = 0; i < node.schema.size(); ++i) {
+      const auto& col = node.schema[i];
+      bool is_partition = false;
+      for (const auto& p : table.partitioned_by) is_partition |= p == col.name;
+      if (is_partition) {
+        partition_columns_.push_back(static_cast<int>(i));
+        partition_names_.push_back(col.name);
+      } else {
+        data_columns_.push_back(static_cast<int>(i));
+        data_fields.push_back({col.name, col.type});
+      }
+    }
+    if (raw_ && (data_fields.size() != 1 || data_fields[0].type.kind != sql::TypeKind::kString)) {
+      return Status::InvalidArgument("table '" + table_ +
+                                     "': 'format' = 'raw' writes one STRING column per line; "
+                                     "the table has " +
+                                     std::to_string(data_fields.size()) +
+                                     " columns besides its PARTITIONED BY ones");
+    }
+    data_schema_ = std::make_shared<const runtime::Schema>(std::move(data_fields));
+    FG_ASSIGN_OR_RETURN(runtime::JsonFormatOptions json,
+                        runtime::JsonFormatOptions::FromProperties(c.options));
+    encoder_ = std::make_unique<runtime::JsonRowEncoder>(data_schema_, json);
+
+    store::PartFileWriterOptions o;
+    o.uuid = StableUuid(env.job, label);
+    o.task = static_cast<uint32_t>(partition);
+    o.suffix = ".json";
+    o.max_file_bytes = static_cast<uint64_t>(c.rolling_file_size);
+    o.rollover_interval_ms = c.rolling_rollover_interval_ms;
+    o.inactivity_interval_ms = c.rolling_inactivity_interval_ms.value_or(0);
+    o.success_file_name = c.success_file_name;
+    FG_ASSIGN_OR_RETURN(writer_,
+                        store::PartFileWriter::Create(store_.get(), target.bucket, target.prefix, o,
+                                                      clock_->NowMillis()));
+    return Status::Ok();
+  }
+
+  Status Push(int, Chunk chunk) override {
+    const runtime::RecordBatch& b = chunk.batch;
+    const size_t n = b.num_rows();
+    if (n == 0) return Status::Ok();
+    std::vector<runtime::Column> cols;
+    cols.reserve(data_columns_.size());
+    for (int c : data_columns_) cols.push_back(b.column(c));
+    runtime::RecordBatch data = runtime::RecordBatch::FromColumns(data_schema_, std::move(cols), n);
+    std::string current, next;
+    lines_.clear();
+    for (size_t r = 0; r < n; ++r) {
+      next.clear();
+      PartitionOf(b, r, next);
+      if (r > 0 && next != current) {
+        FG_RETURN_IF_ERROR(Flush(current));
+      }
+      current.swap(next);
+      if (raw_) {
+        const runtime::Column& col = data.column(0);
+        if (col.IsValid(r)) lines_.append(col.String(r));
+        lines_ += '\n';
+      } else {
+        encoder_->AppendRow(data, r, lines_);
+        lines_ += '\n';
+      }
+    }
+    FG_RETURN_IF_ERROR(Flush(current));
+    counters_.records_out += n;
+    return Status::Ok();
+  }
+
+  Status OnTime(int64_t now_ms) override { return writer_->OnTime(now_ms); }
+  Status OnStop() override { return writer_->CloseAll(); }
+
+  Status Snapshot(uint64_t checkpoint_id, std::string& out) override {
+    FG_ASSIGN_OR_RETURN(out, writer_->PrepareCommit(checkpoint_id));
+    return Status::Ok();
+  }
+
+  Status Commit(uint64_t checkpoint_id) override {
+    FG_RETURN_IF_ERROR(writer_->Commit(checkpoint_id));
+    if (!success_file_) return Status::Ok();
+    // 'sink.partition-commit.policy.kind' = 'success-file' with the process-time trigger:
+    // a partition is marked once files were published to it and the delay has passed
+    // since it was first written; a later file marks it again (Flink may commit a
+    // partition more than once too).
+    const int64_t now = clock_->NowMillis();
+    for (auto it = partitions_.begin(); it != partitions_.end();) {
+      if (now - it->second >= commit_delay_ms_) {
+        FG_RETURN_IF_ERROR(writer_->WriteSuccessFile(it->first));
+        it = partitions_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status Restore(std::string_view state) override { return writer_->Restore(state); }
+  Status StartFresh() override { return writer_->StartFresh(); }
+
+ private:
+  void PartitionOf(const runtime::RecordBatch& b, size_t row, std::string& out) const {
+    for (size_t k = 0; k < partition_columns_.size(); ++k) {
+      if (k > 0) out += '/';
+      out += partition_names_[k];
+      out += '=';
+      const runtime::Column& col = b.column(partition_columns_[k]);
+      std::string v = col.IsNull(row) ? std::string() : b.ValueToString(partition_columns_[k], row);
+      AppendEscaped(v.empty() ? default_partition_ : v, out);
+    }
+  }
+
+  Status Flush(const std::string& partition) {
+    if (lines_.empty()) return Status::Ok();
+    Status s = writer_->Append(partition, lines_);
+    lines_.clear();
+    if (success_file_ && s.ok()) partitions_.emplace(partition, clock_->NowMillis());
+    return s;
+  }
+
+  std::string table_;
+  const runtime::Clock* clock_ = nullptr;
+  bool raw_ = false;
+  std::string default_partition_;
+  bool success_file_ = false;
+  int64_t commit_delay_ms_ = 0;
+  std::unique_ptr<store::LocalObjectStore> store_;
+  std::unique_ptr<store::PartFileWriter> writer_;
+  std::vector<int> partition_columns_;
+  std::vector<std::string> partition_names_;
+  std::vector<int> data_columns_;
+  std::shared_ptr<const runtime::Schema> data_schema_;
+  std::unique_ptr<runtime::JsonRowEncoder> encoder_;
+  std::string lines_;
+  std::map<std::string, int64_t> partitions_;  // success-file: partition -> first write
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Operator>> MakeFileSink(const sql::SinkNode& node, const std::string& label,
+                                               int partition, const SinkEnv& env) {
+  auto op = std::make_unique<FileSinkOp>();
+  FG_RETURN_IF_ERROR(op->Init(node, label, partition, env));
+  return std::unique_ptr<Operator>(std::move(op));
+}
+
 }  // namespace fluxgate::jobs

@@ -575,7 +575,7 @@ class JobImpl final : public Job {
         Operator* op = ops_[id][j].get();
         if (!op) continue;
         std::string state;
-        FG_RETURN_IF_ERROR(op->Snapshot(state));
+        FG_RETURN_IF_ERROR(op->Snapshot(data.id, state));
         states[j][StateKey(id, j)] = std::move(state);
       }
       return Status::Ok();

@@ -43,7 +43,7 @@ class Operator {
   virtual Status OnTime(int64_t /*now_ms*/) { return Status::Ok(); }
 
   // Checkpointing: state captured between steps, when nothing is in flight.
-  virtual Status Snapshot(std::string& /*out*/) { return Status::Ok(); }
+  virtual Status Snapshot(uint64_t /*checkpoint_id*/, std::string& /*out*/) { return Status::Ok(); }
   virtual Status Restore(std::string_view /*in*/) { return Status::Ok(); }
   // Two-phase commit for sinks: PrepareCommit is part of Snapshot's step; Commit runs once
   // the checkpoint holding that snapshot is durable.

@@ -71,7 +71,7 @@ class StreamSinkOp final : public Operator {
     return Status::Ok();
   }
 
-  Status Snapshot(std::string&) override { return WaitAll(); }
+  Status Snapshot(uint64_t, std::string&) override { return WaitAll(); }
   Status Close() override { return WaitAll(); }
 
  private:

@@ -105,7 +105,7 @@ Status WindowAggOp::EmitFired(runtime::RecordBatch fired, std::vector<runtime::R
   return Emit(std::move(out));
 }
 
-Status WindowAggOp::Snapshot(std::string& out) {
+Status WindowAggOp::Snapshot(uint64_t, std::string& out) {
   std::string keys, state;
   interner_->Snapshot(keys);
   if (window_) {

@@ -30,7 +30,7 @@ class WindowAggOp final : public Operator {
                                                    std::string name);
   Status Push(int port, Chunk chunk) override;
   Status OnWatermark(int64_t watermark) override;
-  Status Snapshot(std::string& out) override;
+  Status Snapshot(uint64_t checkpoint_id, std::string& out) override;
   Status Restore(std::string_view in) override;
   size_t MemoryUsage() const override;
 
