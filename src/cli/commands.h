@@ -12,5 +12,7 @@ void RegisterServeCommand(CLI::App& app, int* exit_code);     // serve_cmd.cc
 void RegisterSimulateCommand(CLI::App& app, int* exit_code);  // simulate_cmd.cc
 void RegisterDemoCommand(CLI::App& app, int* exit_code);      // demo_cmd.cc
 void RegisterStreamsCommand(CLI::App& app, int* exit_code);   // streams_cmd.cc
+void RegisterSqlCommand(CLI::App& app, int* exit_code);       // sql_cmd.cc
+void RegisterJobsCommand(CLI::App& app, int* exit_code);      // jobs_cmd.cc
 
 }  // namespace fluxgate::cli

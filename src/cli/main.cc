@@ -1,4 +1,4 @@
-// fluxgate: one binary, several subcommands (serve, simulate, demo, streams).
+// fluxgate: one binary, several subcommands (serve, simulate, demo, streams, sql, jobs).
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   fluxgate::cli::RegisterSimulateCommand(app, &exit_code);
   fluxgate::cli::RegisterDemoCommand(app, &exit_code);
   fluxgate::cli::RegisterStreamsCommand(app, &exit_code);
+  fluxgate::cli::RegisterSqlCommand(app, &exit_code);
+  fluxgate::cli::RegisterJobsCommand(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -8,6 +8,7 @@
 #include "cli/serve_flags.h"
 #include "common/logging.h"
 #include "http/server.h"
+#include "jobs/job_manager.h"
 #include "server/node.h"
 
 namespace fluxgate::cli {
@@ -39,8 +40,13 @@ int RunServe(const ServeFlags& flags) {
               config.durability.c_str());
   std::printf("fluxgate: Kinesis API listening on http://%s:%u\n",
               http::ParseHostPort(config.kinesis_listen)->first.c_str(), (*node)->kinesis_port());
-  std::printf("fluxgate: HTTP listening on http://%s:%u (/healthz, /v1/streams)\n",
+  std::printf("fluxgate: HTTP listening on http://%s:%u (/healthz, /v1/streams, /v1/jobs)\n",
               http::ParseHostPort(config.http_listen)->first.c_str(), (*node)->http_port());
+  for (const auto& job : (*node)->jobs()->List()) {
+    const auto& s = job.status;
+    std::printf("fluxgate: job %s %s%s%s\n", s.name.c_str(), jobs::JobStateName(s.state),
+                s.error.empty() ? "" : ": ", s.error.c_str());
+  }
   std::fflush(stdout);
 
   int sig = 0;
@@ -51,7 +57,7 @@ int RunServe(const ServeFlags& flags) {
     logger->error("shutdown: {}", st.ToString());
     return 1;
   }
-  logger->info("shutdown complete: log flushed and fsynced");
+  logger->info("shutdown complete: jobs checkpointed, log flushed and fsynced");
   return 0;
 }
 
@@ -64,8 +70,10 @@ void RegisterServeCommand(CLI::App& app, int* exit_code) {
                                      "Kinesis API, plus the HTTP listener");
   cmd->footer(
       "Data lives in --data-dir; the Kinesis API and /healthz listen on 127.0.0.1 unless told\n"
-      "otherwise. SIGINT/SIGTERM stop it cleanly: listeners close, the log is flushed and\n"
-      "fsynced. Every flag has a config key (docs/configuration.md).");
+      "otherwise. Runs pipelines/iot-analytics.sql unless --pipeline or --no-default-pipeline\n"
+      "says otherwise, and resumes the jobs that were running when it last stopped.\n"
+      "SIGINT/SIGTERM stop it cleanly: listeners close, jobs take a final checkpoint, the log\n"
+      "is flushed and fsynced. Every flag has a config key (docs/configuration.md).");
   AddServeFlags(*cmd, *flags);
   cmd->callback([flags, exit_code] { *exit_code = RunServe(*flags); });
 }

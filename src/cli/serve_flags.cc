@@ -25,6 +25,16 @@ void AddServeFlags(CLI::App& cmd, ServeFlags& f) {
       ->check(CLI::IsMember({"fsync", "none"}));
   cmd.add_option("--log-level", f.log_level,
                  "trace, debug, info (default), warn, error, critical or off (key log_level)");
+  cmd.add_option("--pipeline", f.pipelines,
+                 "SQL pipeline file to run, instead of the shipped pipelines/iot-analytics.sql; "
+                 "repeatable (key pipelines, a list). A job of the same name takes the new SQL "
+                 "and resumes from its checkpoints")
+      ->check(CLI::ExistingFile)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd.add_flag("--no-default-pipeline", f.no_default_pipeline,
+               "Run no pipeline unless --pipeline names one (key: pipelines = []); jobs "
+               "submitted earlier still resume");
 }
 
 Status ResolveServeConfig(const ServeFlags& f, ServeConfig& c) {
@@ -34,6 +44,10 @@ Status ResolveServeConfig(const ServeFlags& f, ServeConfig& c) {
   if (!f.http_listen.empty()) c.http_listen = f.http_listen;
   if (!f.durability.empty()) c.durability = f.durability;
   if (!f.log_level.empty()) c.log_level = f.log_level;
+  if (!f.pipelines.empty())
+    c.pipelines = f.pipelines;
+  else if (f.no_default_pipeline)
+    c.pipelines.emplace();
   return ValidateConfig(c);
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "common/config.h"
 
@@ -15,6 +16,8 @@ struct ServeFlags {
   std::string config_file;
   // Flag values; empty means "not given", so the config file's value stands.
   std::string data_dir, kinesis_listen, http_listen, durability, log_level;
+  std::vector<std::string> pipelines;  // --pipeline, repeatable; empty: not given
+  bool no_default_pipeline = false;    // --no-default-pipeline
 };
 
 void AddServeFlags(CLI::App& cmd, ServeFlags& flags);

@@ -26,6 +26,19 @@ class TableReader {
         return;
       }
       Fail(key, "expected a string");
+    } else if constexpr (std::is_same_v<T, std::optional<std::vector<std::string>>>) {
+      std::vector<std::string> items;
+      const toml::array* array = node->as_array();
+      for (size_t i = 0; array != nullptr && i < array->size(); ++i) {
+        auto v = array->get(i)->value<std::string>();
+        if (!v) {
+          array = nullptr;
+        } else {
+          items.push_back(*v);
+        }
+      }
+      if (array == nullptr) return Fail(key, "expected an array of strings");
+      out = std::move(items);
     } else if constexpr (std::is_same_v<T, bool>) {
       if (auto v = node->value_exact<bool>()) {
         out = *v;
@@ -105,6 +118,7 @@ Status LoadConfigFile(const std::string& path, ServeConfig& c) {
   top.Read("http_listen", c.http_listen);
   top.Read("durability", c.durability);
   top.Read("log_level", c.log_level);
+  top.Read("pipelines", c.pipelines);
   if (const toml::table* t = top.Sub("log")) {
     TableReader r(*t, "log.", path);
     r.Read("segment_bytes", c.log.segment_bytes);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,9 @@ struct ServeConfig {
   std::string http_listen = "127.0.0.1:8080";
   std::string durability = "fsync";  // "fsync" | "none"
   std::string log_level = "info";
+  // SQL pipeline files `serve` runs (--pipeline, repeatable). Unset: the shipped
+  // pipelines/iot-analytics.sql; empty (`pipelines = []`, --no-default-pipeline): none.
+  std::optional<std::vector<std::string>> pipelines;
 
   struct Log {
     uint64_t segment_bytes = 64ull << 20;

@@ -8,10 +8,13 @@
 #include <fstream>
 #include <sstream>
 
+#include "alerts/alert_hub.h"
 #include "common/logging.h"
 #include "http/server.h"
+#include "jobs/job_manager.h"
 #include "kinesis/api.h"
 #include "log/log_manager.h"
+#include "server/pipeline_files.h"
 #include "web/http_api.h"
 
 namespace fluxgate::server {
@@ -58,6 +61,8 @@ Result<std::string> LoadOrCreateIteratorSecret(const std::string& data_dir) {
 
 struct Node::Impl {
   std::unique_ptr<log::LogManager> log;
+  std::unique_ptr<alerts::AlertHub> alerts;
+  std::unique_ptr<jobs::JobManager> jobs;
   std::unique_ptr<kinesis::KinesisApi> kinesis;
   std::unique_ptr<web::HttpApi> web;
   std::unique_ptr<http::Server> kinesis_server;
@@ -69,6 +74,14 @@ Node::Node() : impl_(std::make_unique<Impl>()) {}
 Node::~Node() { (void)Stop(); }
 
 Result<std::unique_ptr<Node>> Node::Start(const ServeConfig& c) {
+  jobs::JobManagerOptions o;
+  o.factory = jobs::DefaultJobFactory();
+  o.query_factory = jobs::DefaultQueryJobFactory();
+  return Start(c, std::move(o), FindShippedPipelinesDir());
+}
+
+Result<std::unique_ptr<Node>> Node::Start(const ServeConfig& c, jobs::JobManagerOptions jo,
+                                          const std::string& shipped_pipelines_dir) {
   auto logger = GetLogger("server");
   std::unique_ptr<Node> node(new Node());
   Impl& n = *node->impl_;
@@ -76,6 +89,8 @@ Result<std::unique_ptr<Node>> Node::Start(const ServeConfig& c) {
   // Bad addresses are refused before the log is opened (and its directory created).
   FG_ASSIGN_OR_RETURN(auto kaddr, http::ParseHostPort(c.kinesis_listen));
   FG_ASSIGN_OR_RETURN(auto haddr, http::ParseHostPort(c.http_listen));
+  // So are unreadable pipeline files.
+  FG_ASSIGN_OR_RETURN(auto startup, LoadStartupScripts(c, shipped_pipelines_dir));
 
   log::LogOptions lo;
   lo.data_dir = c.data_dir;
@@ -88,6 +103,14 @@ Result<std::unique_ptr<Node>> Node::Start(const ServeConfig& c) {
   lo.retention_check_interval_ms = c.log.retention_check_interval_ms;
   lo.sync_threads = c.log.sync_threads;
   FG_ASSIGN_OR_RETURN(n.log, log::LogManager::Open(lo));
+  FG_ASSIGN_OR_RETURN(n.alerts, alerts::AlertHub::Start(c.alerts));
+
+  jobs::JobContext jc;
+  jc.log = n.log.get();
+  jc.alerts = n.alerts.get();
+  jc.data_dir = c.data_dir;
+  n.jobs = std::make_unique<jobs::JobManager>(jc, std::move(jo));
+  FG_RETURN_IF_ERROR(n.jobs->RestoreFromDisk(startup));
 
   kinesis::KinesisOptions ko;
   ko.region = c.kinesis.region;
@@ -100,7 +123,7 @@ Result<std::unique_ptr<Node>> Node::Start(const ServeConfig& c) {
   ko.on_demand_shards = c.kinesis.on_demand_shards;
   FG_ASSIGN_OR_RETURN(ko.iterator_secret, LoadOrCreateIteratorSecret(c.data_dir));
   n.kinesis = std::make_unique<kinesis::KinesisApi>(n.log.get(), ko);
-  n.web = std::make_unique<web::HttpApi>(n.log.get());
+  n.web = std::make_unique<web::HttpApi>(n.log.get(), n.jobs.get());
 
   http::ServerOptions kso;
   kso.host = kaddr.first;
@@ -131,15 +154,31 @@ Result<std::unique_ptr<Node>> Node::Start(const ServeConfig& c) {
 uint16_t Node::kinesis_port() const { return impl_->kinesis_server->port(); }
 uint16_t Node::http_port() const { return impl_->http_server->port(); }
 log::LogManager* Node::log() const { return impl_->log.get(); }
+jobs::JobManager* Node::jobs() const { return impl_->jobs.get(); }
 
 Status Node::Stop() {
   if (impl_->stopped) return Status::Ok();
   impl_->stopped = true;
-  // Listeners first so no new request reaches the log, then the log flushes and fsyncs.
+  // The reverse of Start: listeners first so no new request arrives, then job operations
+  // in progress finish, the jobs take their final checkpoints, queued alerts drain, and
+  // the log flushes and fsyncs last.
+  auto logger = GetLogger("server");
   if (impl_->http_server) impl_->http_server->Stop();
   if (impl_->kinesis_server) impl_->kinesis_server->Stop();
+  if (impl_->web) impl_->web->Stop();
   Status st;
-  if (impl_->log) st = impl_->log->Close();
+  if (impl_->jobs) {
+    if (Status s = impl_->jobs->StopAll(); !s.ok()) {
+      logger->error("stopping jobs: {}", s.ToString());
+      st = s;
+    }
+  }
+  if (impl_->alerts) {
+    if (Status s = impl_->alerts->Stop(); !s.ok()) logger->warn("alerts: {}", s.message());
+  }
+  if (impl_->log) {
+    if (Status s = impl_->log->Close(); !s.ok()) st = s;
+  }
   return st;
 }
 

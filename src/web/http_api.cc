@@ -2,6 +2,7 @@
 
 #include "common/json_writer.h"
 #include "log/log_manager.h"
+#include "web/jobs_api.h"
 
 namespace fluxgate::web {
 namespace {
@@ -22,9 +23,19 @@ http::Response Error(int status, std::string_view message) {
 
 }  // namespace
 
+HttpApi::HttpApi(log::LogManager* log, jobs::JobManager* jobs)
+    : log_(log), jobs_(jobs ? std::make_unique<JobsApi>(jobs) : nullptr) {}
+
+HttpApi::~HttpApi() = default;
+
+void HttpApi::Stop() {
+  if (jobs_) jobs_->Stop();
+}
+
 void HttpApi::Handle(http::Request&& req, http::Responder respond) {
   std::string_view path = req.target;
   if (auto q = path.find('?'); q != std::string_view::npos) path = path.substr(0, q);
+  if (jobs_ && jobs_->Handle(req, path, respond)) return;
   if (req.method != "GET" && req.method != "HEAD")
     return respond(Error(405, "only GET is supported on " + std::string(path)));
   if (path == "/healthz") return respond(Json(200, "{\"status\":\"ok\"}"));

@@ -110,7 +110,7 @@ class Server:
     """
 
     def __init__(self, binary=None, data_dir=None, durability="fsync", extra_args=(),
-                 config_text=None, use_config_for_addresses=False):
+                 config_text=None, use_config_for_addresses=False, default_pipeline=False):
         self.binary = binary or OPTIONS.binary
         self.workdir = tempfile.mkdtemp(prefix="fluxgate-e2e-")
         self.data_dir = data_dir or os.path.join(self.workdir, "data")
@@ -124,6 +124,9 @@ class Server:
             with open(self.config_path, "w") as f:
                 f.write(config_text)
         self.use_config_for_addresses = use_config_for_addresses
+        # Tests of the log and the Kinesis API run no pipeline, so a fresh server has no
+        # streams; pipeline tests pass default_pipeline=True or --pipeline in extra_args.
+        self.default_pipeline = default_pipeline
         self.proc = None
         self.runs = 0
         self.last_returncode = None
@@ -147,6 +150,8 @@ class Server:
                 cmd += ["--durability", self.durability]
         if self.config_path:
             cmd += ["--config", self.config_path]
+        if not self.default_pipeline and "--pipeline" not in self.extra_args:
+            cmd += ["--no-default-pipeline"]
         return cmd + self.extra_args
 
     def log_paths(self, run=None):

@@ -1,0 +1,87 @@
+#include "cli/server_client.h"
+
+namespace fluxgate::cli {
+
+Result<std::unique_ptr<ServerClient>> ServerClient::Create(const std::string& server_url) {
+  auto url = http::ParseUrl(server_url);
+  if (!url.ok())
+    return Status::InvalidArgument("--server " + server_url + ": " + url.status().message());
+  std::string base = server_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  // Polls wait up to 1 s on the server; 30 s covers a job's final checkpoint on stop.
+  return std::unique_ptr<ServerClient>(
+      new ServerClient(base, std::make_unique<http::Client>(url->host, url->port, 30'000)));
+}
+
+Result<simdjson::dom::element> ServerClient::Call(const std::string& method,
+                                                  const std::string& target,
+                                                  const std::string& body) {
+  std::vector<http::Header> headers;
+  if (!body.empty()) headers.push_back({"content-type", "text/plain; charset=utf-8"});
+  auto r = client_->Do(method, target, headers, body);
+  if (!r.ok()) {
+    const std::string& m = r.status().message();
+    std::string why = m;
+    if (size_t colon = m.rfind(": "); colon != std::string::npos) why = m.substr(colon + 2);
+    if (!why.empty() && why[0] >= 'A' && why[0] <= 'Z') why[0] = static_cast<char>(why[0] + 32);
+    if (m.rfind("cannot connect", 0) == 0 || m.rfind("cannot resolve", 0) == 0)
+      return Status::Unavailable("cannot reach fluxgate at " + url_ + ": " + why +
+                                 "; is `fluxgate serve` running?");
+    return Status::Unavailable("fluxgate at " + url_ + ": " + m);
+  }
+  simdjson::dom::element doc;
+  const bool json = parser_.parse(r->body).get(doc) == simdjson::SUCCESS;
+  if (r->status >= 200 && r->status < 300) {
+    if (!json)
+      return Status::Internal("fluxgate at " + url_ + " answered " + target +
+                              " with something that is not JSON (is --server the HTTP "
+                              "listener, not the Kinesis API?)");
+    return doc;
+  }
+  std::string message = json ? JsonString(doc, "message") : "";
+  if (message.empty()) message = json ? JsonString(doc, "error") : r->body;
+  if (message.empty()) message = "HTTP " + std::to_string(r->status);
+  switch (r->status) {
+    case 404:
+      return Status::NotFound(message);
+    case 409:
+      return Status::ResourceBusy(message);
+    default:
+      if (r->status >= 400 && r->status < 500) return Status::InvalidArgument(message);
+      return Status::Unavailable(message);
+  }
+}
+
+std::string UrlEncode(const std::string& s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xf]);
+    }
+  }
+  return out;
+}
+
+std::string JsonString(simdjson::dom::element obj, const char* key) {
+  std::string_view v;
+  if (obj[key].get_string().get(v) != simdjson::SUCCESS) return {};
+  return std::string(v);
+}
+
+int64_t JsonInt(simdjson::dom::element obj, const char* key, int64_t fallback) {
+  int64_t v = 0;
+  if (obj[key].get_int64().get(v) != simdjson::SUCCESS) {
+    uint64_t u = 0;
+    if (obj[key].get_uint64().get(u) != simdjson::SUCCESS) return fallback;
+    return static_cast<int64_t>(u);
+  }
+  return v;
+}
+
+}  // namespace fluxgate::cli
