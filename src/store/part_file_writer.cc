@@ -246,10 +246,13 @@ Status PartFileWriter::Restore(std::string_view state) {
   auto ours = [&](const StagedObject& h) {
     return h.bucket == bucket_ && std::string_view(h.key).starts_with(StagedPrefix());
   };
-  for (const auto& f : s.in_progress) {
-    if (!ours(f.handle)) {
-      return Status::InvalidArgument("file sink state holds '" + f.handle.bucket + "/" +
-                                     f.handle.key + "', outside the sink's path (changed?)");
+  std::vector<const StagedObject*> handles;
+  for (const auto& f : s.in_progress) handles.push_back(&f.handle);
+  for (const auto& f : s.pending) handles.push_back(&f.handle);
+  for (const StagedObject* h : handles) {
+    if (!ours(*h)) {
+      return Status::InvalidArgument("file sink state holds '" + h->bucket + "/" + h->key +
+                                     "', outside the sink's path (changed?)");
     }
   }
   started_ = true;
