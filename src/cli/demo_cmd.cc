@@ -1,6 +1,8 @@
-// `fluxgate demo`: the whole first capability in one command. Starts the server on the
-// embedded default, drives it with the simulator for about a minute through the Kinesis
-// API, reads everything back as a consumer would, and reports what happened.
+// `fluxgate demo`: the recipe's pipeline in one command. Starts the server on the embedded
+// default (which runs pipelines/iot-analytics.sql), sends the simulator's last few minutes
+// of plant history and then live readings through the Kinesis API, reads the stream back
+// as a consumer would, lets the event-time windows close, stops the server (which
+// publishes the open output files) and reports what the pipeline wrote.
 #include <signal.h>
 #include <unistd.h>
 
@@ -8,11 +10,14 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <thread>
 
 #include "cli/commands.h"
 #include "cli/serve_flags.h"
 #include "common/logging.h"
+#include "jobs/job_manager.h"
 #include "kinesis/client.h"
 #include "log/log_manager.h"
 #include "server/node.h"
@@ -30,8 +35,9 @@ struct DemoFlags {
   std::string stream = "iot-telemetry";
   int shards = 2;
   uint32_t devices = 200;
+  double history_minutes = 12;
   double rate = 2000;
-  double duration = 60;
+  double duration = 20;
   double anomaly_rate = 0.02;
   uint64_t seed = 42;
 };
@@ -64,6 +70,97 @@ Result<std::map<std::string, uint64_t>> ReadBack(kinesis::KinesisClient& client,
     counts[shard.shard_id] = n;
   }
   return counts;
+}
+
+// Waits (bounded) until the shipped job has read what was sent and its windows had the
+// idle timeout to close, printing its progress.
+void WaitForPipeline(server::Node& node, uint64_t sent) {
+  jobs::JobManager* jm = node.jobs();
+  if (jm == nullptr) return;
+  std::printf("\n== the iot-analytics job ==\n");
+  auto info = jm->Get("iot-analytics");
+  if (!info.ok()) {
+    std::printf("  not running (%s)\n", info.status().message().c_str());
+    return;
+  }
+  // Two source tables (JSON and raw) read the stream, so each record counts twice.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (std::chrono::steady_clock::now() < deadline && !g_stop.load()) {
+    info = jm->Get("iot-analytics");
+    if (!info.ok() || info->status.state != jobs::JobState::kRunning ||
+        info->status.records_in >= 2 * sent) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  // Quiet shards stop holding the watermark back after the idle timeout (10 s in the
+  // shipped pipeline); then every window that ended more than 5 s ago closes.
+  std::printf("  caught up; waiting 12 s for quiet shards to release the watermark...\n");
+  std::fflush(stdout);
+  for (int i = 0; i < 60 && !g_stop.load(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  info = jm->Get("iot-analytics");
+  if (!info.ok()) return;
+  const jobs::JobStatus& st = info->status;
+  std::printf("  state %s, parallelism %d, records read %llu (by 2 tables), rows written %llu\n",
+              jobs::JobStateName(st.state), st.parallelism,
+              static_cast<unsigned long long>(st.records_in),
+              static_cast<unsigned long long>(st.records_out));
+  std::printf("  dead letters %llu, late records %llu, last checkpoint %llu\n",
+              static_cast<unsigned long long>(st.dead_letters),
+              static_cast<unsigned long long>(st.late_records),
+              static_cast<unsigned long long>(st.last_checkpoint_id));
+  if (!st.error.empty()) std::printf("  error: %s\n", st.error.c_str());
+}
+
+// Published part files and their lines under one output prefix; a sample line.
+void ReportPrefix(const std::filesystem::path& dir, const char* what) {
+  uint64_t files = 0, lines = 0;
+  std::string sample;
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (!it->is_regular_file(ec) || name.rfind("part-", 0) != 0) continue;
+    ++files;
+    std::FILE* f = std::fopen(it->path().c_str(), "r");
+    if (f == nullptr) continue;
+    char buf[4096];
+    while (std::fgets(buf, sizeof buf, f)) {
+      if (sample.empty()) {
+        sample = buf;
+        if (!sample.empty() && sample.back() == '\n') sample.pop_back();
+      }
+      if (std::strchr(buf, '\n')) ++lines;
+    }
+    std::fclose(f);
+  }
+  std::printf("  %-18s %6llu rows in %3llu files  %s\n", what,
+              static_cast<unsigned long long>(lines), static_cast<unsigned long long>(files),
+              dir.c_str());
+  if (!sample.empty()) {
+    if (sample.size() > 160) sample = sample.substr(0, 157) + "...";
+    std::printf("      e.g. %s\n", sample.c_str());
+  }
+}
+
+void ReportOutput(const std::filesystem::path& data_dir, uint64_t anomalies) {
+  std::printf("\n== what the pipeline wrote (s3://iot-analytics/ -> local store) ==\n");
+  const auto base = data_dir / "objects" / "iot-analytics";
+  ReportPrefix(base / "raw-data", "raw-data/");
+  ReportPrefix(base / "processed-data", "processed-data/");
+  ReportPrefix(base / "analytics-results", "analytics-results/");
+  std::printf(
+      "  alerts: %llu anomalies sent to topic iot-alerts (add [[alerts.subscriptions]] to a\n"
+      "          config file to receive them by webhook or in a file; see "
+      "docs/configuration.md)\n",
+      static_cast<unsigned long long>(anomalies));
+  std::printf(
+      "  The window still open when the demo ended is published by the next run.\n"
+      "  Query the results, e.g. with DuckDB:\n"
+      "    SELECT * FROM read_json('%s/analytics-results/**/*.json', hive_partitioning=true);\n",
+      base.c_str());
 }
 
 int RunDemo(const DemoFlags& f) {
@@ -110,25 +207,50 @@ int RunDemo(const DemoFlags& f) {
     }
   }
 
+  sim::KinesisSinkOptions ko;
+  ko.stream = f.stream;
+  auto sink = sim::MakeKinesisSink(client->get(), ko, "stream " + f.stream + " at " + endpoint);
+  sim::RunStats stats;
+  Status run;
+  const int64_t now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  if (f.history_minutes > 0) {
+    // History first, one reading per millisecond of event time, as fast as the API takes
+    // it: the 5-minute windows it spans close during the demo.
+    sim::SimulatorOptions hist;
+    hist.generator.seed = f.seed;
+    hist.generator.devices = f.devices;
+    hist.generator.anomaly_rate = f.anomaly_rate;
+    hist.rate = 0;
+    hist.count = static_cast<uint64_t>(f.history_minutes * 60'000);
+    hist.start_time_us = now_us - static_cast<int64_t>(f.history_minutes * 60e6);
+    hist.progress = isatty(fileno(stderr)) ? stderr : nullptr;
+    std::printf("simulator: %.0f minutes of history from %u devices (%llu readings) into %s\n",
+                f.history_minutes, f.devices, static_cast<unsigned long long>(*hist.count),
+                f.stream.c_str());
+    std::fflush(stdout);
+    run = sim::RunSimulation(hist, sink.get(), &g_stop, &stats);
+    std::printf("\n%s", sim::FormatSummary(hist, stats, sink->Describe()).c_str());
+  }
   sim::SimulatorOptions so;
-  so.generator.seed = f.seed;
+  so.generator.seed = f.seed + 1;
   so.generator.devices = f.devices;
   so.generator.anomaly_rate = f.anomaly_rate;
   so.rate = f.rate;
   so.duration_s = f.duration;
   so.progress = isatty(fileno(stderr)) ? stderr : nullptr;
-  std::printf(
-      "simulator: %u devices, %.0f records/s for %.0f s into stream %s (Ctrl-C ends "
-      "early)\n",
-      f.devices, f.rate, f.duration, f.stream.c_str());
-  std::fflush(stdout);
-  sim::KinesisSinkOptions ko;
-  ko.stream = f.stream;
-  auto sink = sim::MakeKinesisSink(client->get(), ko, "stream " + f.stream + " at " + endpoint);
-  sim::RunStats stats;
-  Status run = sim::RunSimulation(so, sink.get(), &g_stop, &stats);
-  std::printf("\n%s", sim::FormatSummary(so, stats, sink->Describe()).c_str());
-  if (!run.ok()) std::printf("simulator stopped with an error: %s\n", run.message().c_str());
+  sim::RunStats live;
+  if (run.ok() && f.duration > 0 && !g_stop.load()) {
+    std::printf(
+        "simulator: live, %u devices, %.0f records/s for %.0f s into stream %s (Ctrl-C ends "
+        "early)\n",
+        f.devices, f.rate, f.duration, f.stream.c_str());
+    std::fflush(stdout);
+    run = sim::RunSimulation(so, sink.get(), &g_stop, &live);
+    std::printf("\n%s", sim::FormatSummary(so, live, sink->Describe()).c_str());
+  }
+  stats.anomalies += live.anomalies;
 
   std::printf("\n== what the log holds ==\n");
   auto after = ReadBack(**client, f.stream);
@@ -150,23 +272,26 @@ int RunDemo(const DemoFlags& f) {
       "acknowledged)\n",
       static_cast<unsigned long long>(total), f.stream.c_str(),
       static_cast<unsigned long long>(added),
-      static_cast<unsigned long long>(stats.sink.delivered));
+      static_cast<unsigned long long>(sink->stats().delivered));
   auto dir = std::filesystem::absolute(config.data_dir).lexically_normal();
   std::printf(
       "  on disk: %s (%.1f MiB; segments, indexes and metadata — see "
       "docs/formats/log.md)\n",
       dir.c_str(), static_cast<double>(DirBytes(dir)) / (1 << 20));
 
+  const uint64_t sent = sink->stats().delivered;
+  WaitForPipeline(**node, sent);
   Status stop = (*node)->Stop();
-  std::printf("\nserver stopped (log flushed and fsynced%s).\n",
+  std::printf("\nserver stopped (log flushed and fsynced, output files published%s).\n",
               stop.ok() ? "" : (": " + stop.message()).c_str());
+  ReportOutput(dir, stats.anomalies);
   std::printf(
       "Run it yourself: build/fluxgate serve, then for example\n"
       "  AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x AWS_DEFAULT_REGION=us-east-1 \\\n"
       "  aws --endpoint-url http://127.0.0.1:4567 kinesis describe-stream-summary "
       "--stream-name %s\n",
       f.stream.c_str());
-  bool consistent = after.ok() && added == stats.sink.delivered;
+  bool consistent = after.ok() && added == sink->stats().delivered;
   if (!consistent) std::printf("WARNING: records read back do not match records acknowledged\n");
   return run.ok() && stop.ok() && consistent ? 0 : 1;
 }
@@ -176,12 +301,14 @@ int RunDemo(const DemoFlags& f) {
 void RegisterDemoCommand(CLI::App& app, int* exit_code) {
   auto f = std::make_shared<DemoFlags>();
   CLI::App* cmd = app.add_subcommand("demo",
-                                     "Run the server, drive it with the simulator for a "
-                                     "minute, and report what happened");
+                                     "Run the server and its shipped pipeline, drive it with "
+                                     "the simulator, and report what the pipeline wrote");
   cmd->footer(
-      "Starts the server on the embedded default, creates the stream, runs the simulator\n"
-      "through the Kinesis API, reads every shard back with GetRecords, and prints records\n"
-      "in, per-shard counts and where the data lives. Exits non-zero if what was read back\n"
+      "Starts the server on the embedded default with pipelines/iot-analytics.sql, sends\n"
+      "--history-minutes of simulated plant history and then --duration seconds of live\n"
+      "readings through the Kinesis API, reads every shard back with GetRecords, waits for\n"
+      "the 5-minute windows to close, stops the server and prints what the pipeline wrote\n"
+      "(raw, processed and analytics files) and where. Exits non-zero if what was read back\n"
       "differs from what was acknowledged.");
   AddServeFlags(*cmd, f->serve);
   cmd->add_option("--stream", f->stream, "Stream to create and fill")->capture_default_str();
@@ -189,9 +316,13 @@ void RegisterDemoCommand(CLI::App& app, int* exit_code) {
       ->capture_default_str()
       ->check(CLI::Range(1, 1000));
   cmd->add_option("--devices", f->devices, "Simulated devices")->capture_default_str();
-  cmd->add_option("--rate", f->rate, "Records per second (0 = as fast as possible)")
+  cmd->add_option("--history-minutes", f->history_minutes,
+                  "Minutes of plant history sent first, as fast as possible (0: none)")
       ->capture_default_str();
-  cmd->add_option("--duration", f->duration, "Seconds to run the simulator")->capture_default_str();
+  cmd->add_option("--rate", f->rate, "Live records per second (0 = as fast as possible)")
+      ->capture_default_str();
+  cmd->add_option("--duration", f->duration, "Seconds of live readings after the history")
+      ->capture_default_str();
   cmd->add_option("--anomaly-rate", f->anomaly_rate, "Fraction of readings past thresholds")
       ->capture_default_str();
   cmd->add_option("--seed", f->seed, "Simulator seed")->capture_default_str();
