@@ -150,8 +150,9 @@ class Server:
                 cmd += ["--durability", self.durability]
         if self.config_path:
             cmd += ["--config", self.config_path]
-        if not self.default_pipeline and "--pipeline" not in self.extra_args:
-            cmd += ["--no-default-pipeline"]
+        if (not self.default_pipeline and not self.use_config_for_addresses
+                and "--pipeline" not in self.extra_args):
+            cmd += ["--no-default-pipeline"]  # a config-driven test says pipelines = []
         return cmd + self.extra_args
 
     def log_paths(self, run=None):

@@ -124,6 +124,7 @@ class ServeTest(unittest.TestCase):
                     f'kinesis_listen = "127.0.0.1:{s.kinesis_port}"\n'
                     f'http_listen = "127.0.0.1:{s.http_port}"\n'
                     'durability = "fsync"\n'
+                    'pipelines = []\n'
                     '\n[kinesis]\ncreate_delay_ms = 50\n')
         self.assertEqual(s.command()[2:], ["--config", s.config_path])
         s.start()
