@@ -80,8 +80,7 @@ void KeyInterner::Intern(const std::vector<const Column*>& keys, size_t n,
   }
 }
 
-void KeyInterner::AppendKey(uint32_t id, const std::vector<Column*>& out) const {
-  const std::string& k = keys_[id];
+size_t DecodeKey(std::string_view k, const std::vector<Column*>& out) {
   size_t pos = 0;
   for (Column* c : out) {
     if (k[pos++] == '\0') {
@@ -123,6 +122,11 @@ void KeyInterner::AppendKey(uint32_t id, const std::vector<Column*>& out) const 
       }
     }
   }
+  return pos;
+}
+
+void KeyInterner::AppendKey(uint32_t id, const std::vector<Column*>& out) const {
+  DecodeKey(keys_[id], out);
 }
 
 void KeyInterner::Snapshot(std::string& out) const {

@@ -23,6 +23,9 @@ namespace fluxgate::jobs {
 // Appends the encoding of row `row` of `keys` to `out`.
 void EncodeKey(const std::vector<const runtime::Column*>& keys, size_t row, std::string& out);
 uint64_t HashKey(std::string_view encoded);
+// Appends the values EncodeKey wrote (one per column of `out`) to out[0..]; returns the
+// bytes consumed. The encoding doubles as a row codec for operator checkpoints.
+size_t DecodeKey(std::string_view encoded, const std::vector<runtime::Column*>& out);
 
 class KeyInterner {
  public:

@@ -9,17 +9,6 @@ namespace fluxgate::jobs {
 
 namespace {
 
-const char* KindText(runtime::RowKind kind) {
-  switch (kind) {
-    case runtime::RowKind::kInsert:
-      return "+I";
-    case runtime::RowKind::kUpdateAfter:
-      return "+U";
-    default:
-      return "-U";
-  }
-}
-
 // stdout is shared by every print sink of the process: lines must not interleave.
 std::mutex& StdioMutex() {
   static std::mutex mu;
@@ -65,7 +54,7 @@ class PrintSinkOp final : public Operator {
 }  // namespace
 
 std::string RowText(const Chunk& chunk, size_t row) {
-  std::string s = KindText(chunk.kind(row));
+  std::string s = runtime::RowKindText(chunk.kind(row));
   s += chunk.batch.RowToString(row);
   return s;
 }

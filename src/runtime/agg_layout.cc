@@ -4,6 +4,20 @@
 
 namespace fluxgate::runtime {
 
+const char* RowKindText(RowKind kind) {
+  switch (kind) {
+    case RowKind::kInsert:
+      return "+I";
+    case RowKind::kUpdateAfter:
+      return "+U";
+    case RowKind::kUpdateBefore:
+      return "-U";
+    case RowKind::kDelete:
+      return "-D";
+  }
+  return "?";
+}
+
 std::string LateRecord::Reason() const {
   return "late record: event time " + FormatTimestampMillis(event_time) + " belongs to window [" +
          FormatTimestampMillis(window.start) + ", " + FormatTimestampMillis(window.end) +

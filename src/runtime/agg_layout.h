@@ -20,9 +20,13 @@ namespace fluxgate::runtime {
 
 // How an emitted window row relates to earlier output for the same key and window.
 enum class RowKind : uint8_t {
-  kInsert,       // first (normally only) result of the window
-  kUpdateAfter,  // re-fired within allowed lateness: replaces the earlier row
+  kInsert,        // first (normally only) result of the window
+  kUpdateAfter,   // re-fired within allowed lateness: replaces the earlier row
+  kUpdateBefore,  // an updating result's previous row, retracted (non-windowed GROUP BY)
+  kDelete,
 };
+// Flink's changelog notation: "+I", "+U", "-U", "-D".
+const char* RowKindText(RowKind kind);
 
 // A record that arrived after its window(s) closed for good. Kept small; the reason text
 // is built only when asked for (late data is reported, never silently dropped).
