@@ -149,6 +149,13 @@ Status LoadConfigFile(const std::string& path, ServeConfig& c) {
     r.Read("threads", c.http.threads);
     FG_RETURN_IF_ERROR(r.Finish());
   }
+  if (const toml::table* t = top.Sub("jobs")) {
+    TableReader r(*t, "jobs.", path);
+    r.Read("worker_threads", c.jobs.worker_threads);
+    r.Read("max_state_bytes", c.jobs.max_state_bytes);
+    r.Read("read_batch_records", c.jobs.read_batch_records);
+    FG_RETURN_IF_ERROR(r.Finish());
+  }
   if (const toml::table* t = top.Sub("alerts")) {
     TableReader r(*t, "alerts.", path);
     r.Read("max_attempts", c.alerts.max_attempts);
@@ -195,6 +202,12 @@ Status ValidateConfig(const ServeConfig& c) {
     return Status::InvalidArgument("kinesis.threads must be between 1 and 64");
   if (c.http.threads < 1 || c.http.threads > 64)
     return Status::InvalidArgument("http.threads must be between 1 and 64");
+  if (c.jobs.worker_threads < 1 || c.jobs.worker_threads > 256)
+    return Status::InvalidArgument("jobs.worker_threads must be between 1 and 256");
+  if (c.jobs.max_state_bytes < (1u << 20))
+    return Status::InvalidArgument("jobs.max_state_bytes must be at least 1048576 (1 MiB)");
+  if (c.jobs.read_batch_records < 1 || c.jobs.read_batch_records > 100000)
+    return Status::InvalidArgument("jobs.read_batch_records must be between 1 and 100000");
   if (c.log.segment_bytes < (1u << 16))
     return Status::InvalidArgument("log.segment_bytes must be at least 65536");
   if (c.log.index_interval_bytes < 64)

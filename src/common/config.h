@@ -51,6 +51,13 @@ struct ServeConfig {
     int threads = 1;
   } http;
 
+  // Streaming jobs (src/jobs/, docs/design/jobs.md): limits every job gets.
+  struct Jobs {
+    int worker_threads = 2;                 // parallel tasks per job, at most
+    uint64_t max_state_bytes = 1ull << 30;  // keyed state per job; beyond it the job fails
+    uint32_t read_batch_records = 4096;     // records read per shard per step
+  } jobs;
+
   // Alert delivery (src/alerts/, docs/design/alerts.md). TOML: an [alerts] table with the
   // delivery settings and one [[alerts.subscriptions]] table per subscription.
   struct Alerts {

@@ -550,7 +550,7 @@ class JobImpl final : public Job {
         "job '" + name_ + "': keyed state holds " + std::to_string(state_bytes_) +
         " bytes, above the limit of " + std::to_string(ctx_.max_state_bytes) +
         " bytes; reduce the number of keys or windows kept (allowed lateness), or raise the "
-        "limit");
+        "limit ([jobs] max_state_bytes)");
   }
 
   Status Checkpoint() {

@@ -109,6 +109,9 @@ Result<std::unique_ptr<Node>> Node::Start(const ServeConfig& c, jobs::JobManager
   jc.log = n.log.get();
   jc.alerts = n.alerts.get();
   jc.data_dir = c.data_dir;
+  jc.worker_threads = c.jobs.worker_threads;
+  jc.max_state_bytes = c.jobs.max_state_bytes;
+  jc.read_batch_records = c.jobs.read_batch_records;
   n.jobs = std::make_unique<jobs::JobManager>(jc, std::move(jo));
   FG_RETURN_IF_ERROR(n.jobs->RestoreFromDisk(startup));
 

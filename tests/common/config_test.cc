@@ -212,3 +212,32 @@ TEST(StatusTest, OkAndErrors) {
 
 }  // namespace
 }  // namespace fluxgate
+
+namespace fluxgate {
+namespace {
+
+TEST(JobsConfig, ReadsAndValidatesTheJobsTable) {
+  const std::string path =
+      ::testing::TempDir() + "/fluxgate_jobs_" + std::to_string(getpid()) + ".toml";
+  std::ofstream(path)
+      << "[jobs]\nworker_threads = 4\nmax_state_bytes = 2097152\nread_batch_records = 100\n";
+  ServeConfig c;
+  ASSERT_TRUE(LoadConfigFile(path, c).ok());
+  EXPECT_EQ(c.jobs.worker_threads, 4);
+  EXPECT_EQ(c.jobs.max_state_bytes, 2097152u);
+  EXPECT_EQ(c.jobs.read_batch_records, 100u);
+  EXPECT_TRUE(ValidateConfig(c).ok());
+  c.jobs.max_state_bytes = 10;
+  Status st = ValidateConfig(c);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("jobs.max_state_bytes"), std::string::npos) << st.message();
+  std::ofstream(path) << "[jobs]\nworker_thread = 4\n";
+  ServeConfig d;
+  st = LoadConfigFile(path, d);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("jobs.worker_thread"), std::string::npos) << st.message();
+  std::remove(path.c_str());
+}
+
+}  // namespace
+}  // namespace fluxgate
