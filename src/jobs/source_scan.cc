@@ -115,8 +115,9 @@ Status ScanTask::Step(uint32_t max_records, StepResult* result) {
     need_keys |= m == MetadataKind::kPartitionKey;
   }
   for (ShardPosition& pos : shards_) {
-    FG_ASSIGN_OR_RETURN(log::ReadResult read, log_->Read(def_->stream, pos.shard, pos.next_offset,
-                                                         max_records, 8ull << 20));
+    FG_RETURN_IF_ERROR(
+        log_->ReadInto(def_->stream, pos.shard, pos.next_offset, max_records, 8ull << 20, &read_));
+    const log::ReadResult& read = read_;
     if (read.records.empty()) {
       pos.next_offset = std::max<uint64_t>(pos.next_offset, read.next_offset);
       continue;

@@ -88,6 +88,7 @@ class ScanTask {
   std::vector<uint64_t> offsets_;
   std::vector<std::string> partition_keys_;
   std::string seq_;
+  log::ReadResult read_;  // reused: its record buffers keep their capacity
 };
 
 }  // namespace fluxgate::jobs

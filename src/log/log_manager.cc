@@ -346,6 +346,12 @@ Result<ReadResult> LogManagerImpl::Read(const std::string& name, uint32_t shard,
   return sh->Read(from, max_records, max_bytes);
 }
 
+Status LogManagerImpl::ReadInto(const std::string& name, uint32_t shard, ShardOffset from,
+                                uint32_t max_records, uint64_t max_bytes, ReadResult* out) const {
+  FG_ASSIGN_OR_RETURN(auto sh, FindShard(name, shard));
+  return sh->ReadInto(from, max_records, max_bytes, out);
+}
+
 Result<ShardOffset> LogManagerImpl::OffsetForTime(const std::string& name, uint32_t shard,
                                                   int64_t ts_ms) const {
   FG_ASSIGN_OR_RETURN(auto sh, FindShard(name, shard));

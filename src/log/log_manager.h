@@ -116,6 +116,10 @@ class LogManager {
   // up to max_records and roughly max_bytes (at least one record if any is available).
   virtual Result<ReadResult> Read(const std::string& name, uint32_t shard, ShardOffset from,
                                   uint32_t max_records, uint64_t max_bytes) const = 0;
+  // Read() into `out`, reusing the string buffers of the records it already holds, so a
+  // reader that keeps one ReadResult allocates nothing per record once warm.
+  virtual Status ReadInto(const std::string& name, uint32_t shard, ShardOffset from,
+                          uint32_t max_records, uint64_t max_bytes, ReadResult* out) const = 0;
   // First offset whose arrival time is >= ts_ms (end offset if none).
   virtual Result<ShardOffset> OffsetForTime(const std::string& name, uint32_t shard,
                                             int64_t ts_ms) const = 0;

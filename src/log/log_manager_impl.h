@@ -68,6 +68,8 @@ class LogManagerImpl final : public LogManager {
                 AppendCallback done) override;
   Result<ReadResult> Read(const std::string& name, uint32_t shard, ShardOffset from,
                           uint32_t max_records, uint64_t max_bytes) const override;
+  Status ReadInto(const std::string& name, uint32_t shard, ShardOffset from, uint32_t max_records,
+                  uint64_t max_bytes, ReadResult* out) const override;
   Result<ShardOffset> OffsetForTime(const std::string& name, uint32_t shard,
                                     int64_t ts_ms) const override;
   Result<std::pair<ShardOffset, ShardOffset>> ShardBounds(const std::string& name,

@@ -89,6 +89,8 @@ class Shard {
 
   // --- readers (any thread) ---
   Result<ReadResult> Read(ShardOffset from, uint32_t max_records, uint64_t max_bytes) const;
+  // Read into `rr`, reusing its records' string buffers (no allocation once warm).
+  Status ReadInto(ShardOffset from, uint32_t max_records, uint64_t max_bytes, ReadResult* rr) const;
   Result<ShardOffset> OffsetForTime(int64_t ts_ms) const;
   std::pair<ShardOffset, ShardOffset> Bounds() const;  // trim, readable end
 

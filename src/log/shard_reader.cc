@@ -66,6 +66,15 @@ class FrameCursor {
 
 Result<ReadResult> Shard::Read(ShardOffset from, uint32_t max_records, uint64_t max_bytes) const {
   ReadResult rr;
+  FG_RETURN_IF_ERROR(ReadInto(from, max_records, max_bytes, &rr));
+  return rr;
+}
+
+Status Shard::ReadInto(ShardOffset from, uint32_t max_records, uint64_t max_bytes,
+                       ReadResult* out) const {
+  ReadResult& rr = *out;
+  size_t n = 0;  // records filled; rr.records beyond n are spare buffers from earlier reads
+  rr.shard_drained = false;
   std::vector<std::shared_ptr<Segment>> segs;
   std::vector<uint64_t> limits;  // readable bytes of each segment at snapshot time
   uint64_t start_pos = kSegmentHeaderBytes;
@@ -96,7 +105,7 @@ Result<ReadResult> Shard::Read(ShardOffset from, uint32_t max_records, uint64_t 
     if (rr.next_offset < segs[k]->base_offset()) rr.next_offset = segs[k]->base_offset();
     FrameCursor cur(*segs[k], k == 0 ? start_pos : kSegmentHeaderBytes, limits[k]);
     while (!cur.done()) {
-      if (rr.records.size() >= max_records || rr.next_offset >= rr.end_offset) {
+      if (n >= max_records || rr.next_offset >= rr.end_offset) {
         full = true;
         break;
       }
@@ -109,11 +118,12 @@ Result<ReadResult> Shard::Read(ShardOffset from, uint32_t max_records, uint64_t 
         break;
       }
       const uint64_t rec_bytes = f.key.size() + f.data.size();
-      if (!rr.records.empty() && bytes + rec_bytes > max_bytes) {
+      if (n > 0 && bytes + rec_bytes > max_bytes) {
         full = true;
         break;
       }
-      StoredRecord& rec = rr.records.emplace_back();
+      StoredRecord& rec = n < rr.records.size() ? rr.records[n] : rr.records.emplace_back();
+      ++n;
       rec.offset = f.offset;
       rec.arrival_ms = f.arrival_ms;
       rec.partition_key.assign(f.key);
@@ -122,8 +132,9 @@ Result<ReadResult> Shard::Read(ShardOffset from, uint32_t max_records, uint64_t 
       rr.next_offset = f.offset + 1;
     }
   }
+  rr.records.resize(n);
   rr.shard_drained = rr.shard_closed && rr.next_offset >= rr.end_offset;
-  return rr;
+  return Status::Ok();
 }
 
 Result<ShardOffset> Shard::OffsetForTime(int64_t ts_ms) const {

@@ -180,3 +180,47 @@ GROUP BY device_id, window_start, window_end;
 
 }  // namespace
 }  // namespace fluxgate::jobs
+
+namespace fluxgate::jobs {
+namespace {
+
+using MetadataTest = testing::JobFixture;
+
+TEST_F(MetadataTest, MetadataColumnsAndRawFormat) {
+  auto job = MakeJob(R"(
+CREATE TABLE src (
+  data STRING,
+  pk STRING METADATA FROM 'partition-key' VIRTUAL,
+  shard STRING METADATA FROM 'shard-id' VIRTUAL,
+  seq STRING METADATA FROM 'sequence-number' VIRTUAL,
+  arrival TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL
+) WITH ('connector' = 'kinesis', 'stream' = 'raw', 'format' = 'raw', 'shards' = '1',
+        'scan.stream.initpos' = 'TRIM_HORIZON');
+CREATE TABLE out (data STRING, pk STRING, shard STRING, seq STRING, y BIGINT)
+  WITH ('connector' = 'print');
+INSERT INTO out SELECT data, pk, shard, seq, EXTRACT(YEAR FROM arrival) FROM src;
+)");
+  ASSERT_NE(job, nullptr);
+  {
+    Status st = job->Start();
+    ASSERT_TRUE(st.ok()) << st.ToString();
+  }
+  Append("raw", {"not json at all", "{\"a\":1}"}, "device-7");
+  auto rows = WaitRows(2);
+  ASSERT_TRUE(job->Stop().ok());
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].rfind("+I[not json at all, device-7, shardId-000000000000, 4", 0), 0u)
+      << rows[0];
+  EXPECT_EQ(rows[1].rfind("+I[{\"a\":1}, device-7, shardId-000000000000, 4", 0), 0u) << rows[1];
+  // Sequence numbers increase; the arrival year is this year's.
+  auto seq = [](const std::string& row) {
+    size_t a = row.find(", 4");
+    return row.substr(a + 2, row.rfind(',') - a - 2);
+  };
+  EXPECT_LT(seq(rows[0]), seq(rows[1]));
+  EXPECT_NE(rows[0].find(", 20"), std::string::npos) << rows[0];
+  EXPECT_EQ(job->status().dead_letters, 0u);  // raw keeps what JSON could not parse
+}
+
+}  // namespace
+}  // namespace fluxgate::jobs

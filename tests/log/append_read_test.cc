@@ -104,8 +104,8 @@ TEST(AppendReadTest, RecordsLargerThanTheReadChunkReadBack) {
   auto log = LogManager::Open(o);
   ASSERT_TRUE(log.ok()) << log.status().ToString();
   ASSERT_TRUE((*log)->CreateStream("s", 1, StreamMode::kProvisioned, {}).ok());
-  std::vector<std::string> payloads = {std::string(1000000, 'a'), std::string(300000, 'b'),
-                                       "small", std::string(262144, 'c')};
+  std::vector<std::string> payloads = {std::string(1000000, 'a'), std::string(300000, 'b'), "small",
+                                       std::string(262144, 'c')};
   for (const auto& p : payloads) {
     std::vector<AppendRecord> batch = {{"k", p, std::nullopt}};
     auto res = AppendSync(**log, "s", batch);
@@ -320,6 +320,44 @@ TEST(AppendReadTest, ThroughputPrintout) {
   size_t total = 0;
   for (uint32_t s = 0; s < 4; ++s) total += (*(*log)->ShardBounds("t", s)).second;
   EXPECT_EQ(total, static_cast<size_t>(kBatch * kBatches));
+}
+
+}  // namespace
+}  // namespace fluxgate::log
+
+namespace fluxgate::log {
+namespace {
+
+// ReadInto reuses a ReadResult: records are overwritten in place, and a shorter read
+// leaves no stale records behind.
+TEST(AppendReadTest, ReadIntoReusesTheResult) {
+  testing::TempDir dir;
+  LogOptions o;
+  o.data_dir = dir.path();
+  o.durability = Durability::kNone;
+  auto log = LogManager::Open(o);
+  ASSERT_TRUE(log.ok());
+  ASSERT_TRUE((*log)->CreateStream("r", 1, StreamMode::kProvisioned, {}).ok());
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(
+        testing::AppendOne(**log, "r", "key" + std::to_string(i), "value-" + std::to_string(i))[0]
+            .ok);
+  }
+  ReadResult rr;
+  ASSERT_TRUE((*log)->ReadInto("r", 0, 0, 6, 1 << 20, &rr).ok());
+  ASSERT_EQ(rr.records.size(), 6u);
+  EXPECT_EQ(rr.next_offset, 6u);
+  ASSERT_TRUE((*log)->ReadInto("r", 0, rr.next_offset, 6, 1 << 20, &rr).ok());
+  ASSERT_EQ(rr.records.size(), 4u);
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(rr.records[i].offset, 6 + i);
+    EXPECT_EQ(rr.records[i].data, "value-" + std::to_string(6 + i));
+    EXPECT_EQ(rr.records[i].partition_key, "key" + std::to_string(6 + i));
+  }
+  EXPECT_EQ(rr.next_offset, 10u);
+  ASSERT_TRUE((*log)->ReadInto("r", 0, rr.next_offset, 6, 1 << 20, &rr).ok());
+  EXPECT_TRUE(rr.records.empty());
+  EXPECT_EQ(rr.end_offset, 10u);
 }
 
 }  // namespace
