@@ -224,3 +224,106 @@ INSERT INTO out SELECT data, pk, shard, seq, EXTRACT(YEAR FROM arrival) FROM src
 
 }  // namespace
 }  // namespace fluxgate::jobs
+
+namespace fluxgate::jobs {
+namespace {
+
+using WindowKindsTest = testing::JobFixture;
+
+constexpr const char* kEvents = R"(
+SET 'table.exec.source.idle-timeout' = '300 ms';
+CREATE TABLE src (
+  device_id STRING, ts TIMESTAMP(3), v DOUBLE,
+  WATERMARK FOR ts AS ts - INTERVAL '1' SECOND
+) WITH ('connector' = 'kinesis', 'stream' = 'telemetry', 'format' = 'json',
+        'scan.stream.initpos' = 'TRIM_HORIZON');
+)";
+
+std::string Ev(const std::string& dev, const std::string& hms, double v) {
+  return "{\"device_id\":\"" + dev + "\",\"ts\":\"2026-11-25 " + hms +
+         "\",\"v\":" + std::to_string(v) + "}";
+}
+
+TEST_F(WindowKindsTest, LegacySessionWindowsPerDevice) {
+  auto job = MakeJob(std::string(kEvents) + R"(
+CREATE TABLE out (device_id STRING, s TIMESTAMP(3), e TIMESTAMP(3), n BIGINT, total DOUBLE)
+  WITH ('connector' = 'print');
+INSERT INTO out
+SELECT device_id, SESSION_START(ts, INTERVAL '10' SECOND), SESSION_END(ts, INTERVAL '10' SECOND),
+       COUNT(*), SUM(v)
+FROM src GROUP BY device_id, SESSION(ts, INTERVAL '10' SECOND);
+)");
+  ASSERT_NE(job, nullptr);
+  {
+    Status st = job->Start();
+    ASSERT_TRUE(st.ok()) << st.ToString();
+  }
+  // a: 10:00:00, 10:00:05 (one session: gap 10 s), 10:00:30 (a new one); out of order too.
+  Append("telemetry", {Ev("a", "10:00:05", 2), Ev("a", "10:00:00", 1), Ev("b", "10:00:01", 7),
+                       Ev("a", "10:00:30", 4), Ev("z", "10:05:00", 0)});
+  auto rows = WaitRows(3);
+  ASSERT_TRUE(job->Stop().ok());
+  std::sort(rows.begin(), rows.end());
+  ASSERT_GE(rows.size(), 3u);
+  EXPECT_EQ(rows[0], "+I[a, 2026-11-25 10:00:00.000, 2026-11-25 10:00:15.000, 2, 3.0]");
+  EXPECT_EQ(rows[1], "+I[a, 2026-11-25 10:00:30.000, 2026-11-25 10:00:40.000, 1, 4.0]");
+  EXPECT_EQ(rows[2], "+I[b, 2026-11-25 10:00:01.000, 2026-11-25 10:00:11.000, 1, 7.0]");
+}
+
+TEST_F(WindowKindsTest, CumulateWindowTvf) {
+  auto job = MakeJob(std::string(kEvents) + R"(
+CREATE TABLE out (device_id STRING, ws TIMESTAMP(3), we TIMESTAMP(3), total DOUBLE)
+  WITH ('connector' = 'print');
+INSERT INTO out
+SELECT device_id, window_start, window_end, SUM(v)
+FROM TABLE(CUMULATE(TABLE src, DESCRIPTOR(ts), INTERVAL '20' SECOND, INTERVAL '1' MINUTE))
+GROUP BY device_id, window_start, window_end;
+)");
+  ASSERT_NE(job, nullptr);
+  {
+    Status st = job->Start();
+    ASSERT_TRUE(st.ok()) << st.ToString();
+  }
+  Append("telemetry", {Ev("a", "10:00:05", 1), Ev("a", "10:00:25", 2), Ev("a", "10:00:45", 4),
+                       Ev("a", "10:02:00", 0)});
+  auto rows = WaitRows(3);
+  ASSERT_TRUE(job->Stop().ok());
+  std::vector<std::string> first;
+  for (const auto& r : rows) {
+    if (r.find("10:00:00.000") != std::string::npos) first.push_back(r);
+  }
+  std::sort(first.begin(), first.end());
+  ASSERT_EQ(first.size(), 3u);
+  EXPECT_EQ(first[0], "+I[a, 2026-11-25 10:00:00.000, 2026-11-25 10:00:20.000, 1.0]");
+  EXPECT_EQ(first[1], "+I[a, 2026-11-25 10:00:00.000, 2026-11-25 10:00:40.000, 3.0]");
+  EXPECT_EQ(first[2], "+I[a, 2026-11-25 10:00:00.000, 2026-11-25 10:01:00.000, 7.0]");
+}
+
+TEST_F(WindowKindsTest, AllowedLatenessRefiresAsUpdate) {
+  auto job = MakeJob(std::string(kEvents) + R"(
+SET 'table.exec.emit.allow-lateness' = '1 min';
+CREATE TABLE out (device_id STRING, ws TIMESTAMP(3), n BIGINT) WITH ('connector' = 'print');
+INSERT INTO out
+SELECT device_id, window_start, COUNT(*)
+FROM TABLE(TUMBLE(TABLE src, DESCRIPTOR(ts), INTERVAL '10' SECOND))
+GROUP BY device_id, window_start, window_end;
+)");
+  ASSERT_NE(job, nullptr);
+  {
+    Status st = job->Start();
+    ASSERT_TRUE(st.ok()) << st.ToString();
+  }
+  Append("telemetry", {Ev("a", "10:00:01", 1), Ev("a", "10:00:20", 1)});
+  auto rows = WaitRows(1);
+  Append("telemetry", {Ev("a", "10:00:02", 1)});  // late, but within the allowed lateness
+  Append("telemetry", {Ev("a", "10:00:30", 1)});  // moves the watermark on
+  rows = WaitRows(3);
+  ASSERT_TRUE(job->Stop().ok());
+  ASSERT_GE(rows.size(), 2u);
+  EXPECT_EQ(rows[0], "+I[a, 2026-11-25 10:00:00.000, 1]");
+  EXPECT_NE(std::find(rows.begin(), rows.end(), "+U[a, 2026-11-25 10:00:00.000, 2]"), rows.end());
+  EXPECT_EQ(job->status().late_records, 0u);
+}
+
+}  // namespace
+}  // namespace fluxgate::jobs
