@@ -17,9 +17,11 @@ Only the standard library, Debian's python3-boto3 and /usr/bin/aws are used.
 import argparse
 import base64
 import contextlib
+import datetime
 import glob
 import hashlib
 import json
+import math
 import os
 import shutil
 import signal
@@ -516,3 +518,204 @@ def _is_modeled(fn, code):
 def _short(obj, limit=300):
     s = repr(obj)
     return s if len(s) <= limit else s[:limit] + f"...({len(s)} chars)"
+
+
+# --------------------------------------------------------------------------- jobs and pipelines
+# Helpers for the streaming-job tests (test_pipeline.py, test_exactly_once.py,
+# test_jobs_cli.py). docs/operations.md "Managing jobs" describes the REST API used here.
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SHIPPED_PIPELINE = os.path.join(REPO_ROOT, "pipelines", "iot-analytics.sql")
+WINDOW_MS = 5 * 60 * 1000  # the shipped pipeline's TUMBLE(timestamp, INTERVAL '5' MINUTE)
+
+
+def pipeline_with_timings(checkpoint=None, idle=None, rollover=None, text=None):
+    """The shipped pipeline's SQL with only its timing options replaced.
+
+    checkpoint: 'execution.checkpointing.interval'; idle: 'table.exec.source.idle-timeout';
+    rollover: every sink's 'sink.rolling-policy.rollover-interval' (values like "1 s").
+    Raises if an option is not found where the shipped file had it, so a changed file
+    cannot silently turn a test into one of something else.
+    """
+    if text is None:
+        with open(SHIPPED_PIPELINE, encoding="utf-8") as f:
+            text = f.read()
+    for key, value, count in (("'execution.checkpointing.interval'", checkpoint, 1),
+                              ("'table.exec.source.idle-timeout'", idle, 1),
+                              ("'sink.rolling-policy.rollover-interval'", rollover, 3)):
+        if value is None:
+            continue
+        found = 0
+        out = []
+        for line in text.splitlines(keepends=True):
+            if key in line:
+                head, _, _ = line.partition(key)
+                # key = 'old' -> key = 'new', keeping the rest of the line (',' or ';').
+                rest = line.split(key, 1)[1]
+                q1 = rest.index("'")
+                q2 = rest.index("'", q1 + 1)
+                line = head + key + rest[:q1] + "'" + value + "'" + rest[q2 + 1:]
+                found += 1
+            out.append(line)
+        if found != count:
+            raise AssertionError(f"{key}: expected {count} occurrence(s) in the pipeline, "
+                                 f"found {found}")
+        text = "".join(out)
+    return text
+
+
+def http_json(method, url, body=None, timeout=30):
+    """One HTTP request; returns (status, parsed JSON body or None)."""
+    data = body.encode() if isinstance(body, str) else body
+    req = urllib.request.Request(url, data=data, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            status, raw = r.status, r.read()
+    except urllib.error.HTTPError as e:
+        status, raw = e.code, e.read()
+    try:
+        return status, (json.loads(raw) if raw else None)
+    except ValueError:
+        return status, None
+
+
+def job_status(server, name):
+    """GET /v1/jobs/NAME as a dict (None when the server answers 404)."""
+    status, doc = http_json("GET", f"{server.http_base}/v1/jobs/{name}")
+    if status == 404:
+        return None
+    if status != 200:
+        raise AssertionError(f"GET /v1/jobs/{name}: HTTP {status}: {doc}")
+    return doc
+
+
+def job_brief(doc):
+    """A job document without its (long) SQL, for failure messages."""
+    return {k: v for k, v in (doc or {}).items() if k not in ("sql", "script")}
+
+
+def wait_for(predicate, timeout, what, interval=0.2):
+    """Polls predicate() until it returns a truthy value (returned); fails after timeout
+    seconds with `what` (a string or a callable giving one) in the message."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for "
+                                 f"{what() if callable(what) else what}")
+        time.sleep(interval)
+
+
+def published_files(data_dir, bucket, prefix):
+    """Published part files of s3://bucket/prefix/ in the embedded object store
+    (<data-dir>/objects/bucket/prefix/...); staged hidden files (.part-*) are not output."""
+    root = os.path.join(data_dir, "objects", bucket, prefix)
+    found = glob.glob(os.path.join(root, "**", "part-*"), recursive=True)
+    return sorted(p for p in found if os.path.isfile(p))
+
+
+def partition_of(path):
+    """{'year': '2026', ...} from the key=value directories of a part file's path."""
+    parts = {}
+    for piece in path.split(os.sep):
+        if "=" in piece:
+            k, v = piece.split("=", 1)
+            parts[k] = v
+    return parts
+
+
+def published_lines(data_dir, bucket, prefix):
+    """Every line of every published part file: a list of (path, line text)."""
+    out = []
+    for path in published_files(data_dir, bucket, prefix):
+        with open(path, "rb") as f:
+            data = f.read().decode("utf-8")
+        if data and not data.endswith("\n"):
+            raise AssertionError(f"{path}: published file does not end with a newline")
+        out += [(path, line) for line in data.split("\n")[:-1]]
+    return out
+
+
+def flink_timestamp(ms):
+    """TIMESTAMP(3) text as Flink's JSON format writes it: '2026-11-25 10:05:00' for a
+    whole second, '2026-11-25 10:05:00.12' for 120 ms (trailing zeros trimmed)."""
+    t = datetime.datetime(1970, 1, 1) + datetime.timedelta(milliseconds=ms)
+    text = t.strftime("%Y-%m-%d %H:%M:%S")
+    frac = ms % 1000
+    return text + ("." + f"{frac:03d}".rstrip("0") if frac else "")
+
+
+def iso_to_ms(text):
+    """Milliseconds since the epoch of the simulator's '2026-11-25T10:00:00.051000Z'
+    (microseconds are truncated, as TIMESTAMP(3) does)."""
+    t = datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ")
+    delta = t - datetime.datetime(1970, 1, 1)
+    return (delta.days * 86400 + delta.seconds) * 1000 + delta.microseconds // 1000
+
+
+def ms_to_iso(ms):
+    """The simulator's timestamp text for a millisecond instant."""
+    t = datetime.datetime(1970, 1, 1) + datetime.timedelta(milliseconds=ms)
+    return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def expected_windows(records, size_ms=WINDOW_MS):
+    """The shipped pipeline's analytics, computed independently: records are dicts as the
+    simulator writes them; returns {(device_id, sensor_type, location, window_start_ms):
+    (avg, max, min, count)} over 5-minute tumbling windows of each record's own timestamp."""
+    acc = {}
+    for r in records:
+        ts = iso_to_ms(r["timestamp"])
+        key = (r["device_id"], r["sensor_type"], r["location"], ts - ts % size_ms)
+        values = acc.setdefault(key, [])
+        values.append(float(r["value"]))
+    return {k: (math.fsum(v) / len(v), max(v), min(v), len(v)) for k, v in acc.items()}
+
+
+SIM_START = "2026-11-25T10:00:00Z"
+_SIM_START_MS = 1795600800000  # SIM_START in ms since the epoch
+
+
+def simulate_records(workdir, count, seed, devices, spacing_ms, whole_every=50):
+    """Deterministic simulator records: a list of (record dict, NDJSON line bytes).
+
+    `fluxgate simulate` paces --rate in wall time even with --start-time, so the records are
+    generated at --rate 0 (1 ms apart) and spread out here: record i is stamped
+    SIM_START + i * spacing_ms minus the simulator's own out-of-order shift for it (rounded
+    to whole milliseconds, at most 3 s). Every whole_every-th value is made whole, so
+    "95.0"-style doubles are exercised. Malformed timing data raises AssertionError.
+    """
+    out_path = os.path.join(workdir, f"sim-{seed}-{count}.ndjson")
+    run_fluxgate("simulate", "--count", count, "--seed", seed, "--devices", devices,
+                 "--start-time", SIM_START, "--rate", 0, "--out-of-order-rate", 0.05,
+                 "--max-disorder", 3, "--anomaly-rate", 0.02, "--output", out_path, "-q",
+                 check=True)
+    with open(out_path, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    if len(lines) != count:
+        raise AssertionError(f"simulator wrote {len(lines)} records, asked for {count}")
+    records = []
+    for i, line in enumerate(lines):
+        r = json.loads(line)
+        t = r["timestamp"]  # 2026-11-25T10:00:00.051234Z: whole microseconds
+        us = iso_to_ms(t) * 1000 + int(t[-4:-1])
+        shift_us = _SIM_START_MS * 1000 + i * 1000 - us
+        if not 0 <= shift_us <= 3_000_000:
+            raise AssertionError(f"record {i}: simulator shift {shift_us} us out of bounds")
+        r["timestamp"] = ms_to_iso(_SIM_START_MS + i * spacing_ms - round(shift_us / 1000))
+        if i % whole_every == 0:
+            r["value"] = float(round(r["value"]))
+        records.append((r, json.dumps(r, ensure_ascii=False, separators=(",", ":")).encode()))
+    return records
+
+
+def run_fluxgate(*args, timeout=60, check=False, input_text=None):
+    """Runs `fluxgate ARGS...` (the binary under test) and returns the CompletedProcess."""
+    p = subprocess.run([OPTIONS.binary] + [str(a) for a in args], capture_output=True,
+                       text=True, timeout=timeout, input=input_text)
+    if check and p.returncode != 0:
+        raise AssertionError(f"fluxgate {' '.join(map(str, args))} exited {p.returncode}\n"
+                             f"stdout: {p.stdout}\nstderr: {p.stderr}")
+    return p
