@@ -96,7 +96,8 @@ CREATE TABLE iot_alerts (
     unit STRING,
     location STRING,
     timestamp TIMESTAMP(3),
-    severity STRING
+    severity STRING,
+    subject STRING
 ) WITH (
     'connector' = 'alert',
     'topic' = 'iot-alerts',
@@ -146,7 +147,8 @@ BEGIN
            CASE WHEN (sensor_type = 'temperature' AND value > 100)
                   OR (sensor_type = 'pressure' AND value > 130)
                   OR (sensor_type = 'vibration' AND value > 80)
-                THEN 'critical' ELSE 'warning' END
+                THEN 'critical' ELSE 'warning' END,
+           'IoT Sensor Anomaly Alert'
     FROM iot_source
     WHERE (sensor_type = 'temperature' AND value > 80)
        OR (sensor_type = 'pressure' AND value > 100)

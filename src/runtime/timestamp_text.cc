@@ -50,7 +50,74 @@ void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
   *y = static_cast<int64_t>(yoe) + era * 400 + (*m <= 2);
 }
 
+// The decoders' common case, straight-line: "yyyy-MM-dd[T ]HH:mm:ss[.f{1,9}][Z]" (also 't'
+// and 'z'). Anything else, including any value out of range, is left to the general parser
+// so that errors keep their texts; *out is written only on success.
+bool ParseTimestampFast(std::string_view s, ParsedTimestamp* out) {
+  const size_t n = s.size();
+  if (n < 19) return false;
+  const char* p = s.data();
+  auto d = [p](size_t k) { return static_cast<unsigned>(p[k] - '0'); };
+  // A non-digit makes d(k) >= 10 (unsigned); the checks are combined without branches.
+  auto bad = [&d](size_t k) { return d(k) > 9; };
+  if (bad(0) | bad(1) | bad(2) | bad(3) | bad(5) | bad(6) | bad(8) | bad(9) | bad(11) | bad(12) |
+      bad(14) | bad(15) | bad(17) | bad(18)) {
+    return false;
+  }
+  if (p[4] != '-' || p[7] != '-' || p[13] != ':' || p[16] != ':' ||
+      (p[10] != 'T' && p[10] != 't' && p[10] != ' ')) {
+    return false;
+  }
+  const int year = static_cast<int>(d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3));
+  const unsigned month = d(5) * 10 + d(6);
+  const unsigned day = d(8) * 10 + d(9);
+  const unsigned hour = d(11) * 10 + d(12);
+  const unsigned minute = d(14) * 10 + d(15);
+  const unsigned second = d(17) * 10 + d(18);
+  size_t i = 19;
+  int64_t micros = 0;
+  if (i < n && p[i] == '.') {
+    ++i;
+    const size_t start = i;
+    while (i < n && d(i) < 10) {
+      if (i - start < 6) micros = micros * 10 + d(i);
+      ++i;
+    }
+    const size_t digits = i - start;
+    if (digits == 0 || digits > 9) return false;
+    static constexpr int64_t kScale[] = {1, 100000, 10000, 1000, 100, 10, 1};
+    micros *= kScale[digits < 6 ? digits : 6];
+  }
+  bool has_offset = false;
+  if (i < n && (p[i] == 'Z' || p[i] == 'z')) {
+    ++i;
+    has_offset = true;
+  }
+  if (i != n) return false;
+  if (month < 1 || month > 12 || day < 1 || static_cast<int>(day) > DaysInMonth(year, month) ||
+      hour > 23 || minute > 59 || second > 59) {
+    return false;
+  }
+  // DaysFromCivil for years 0..9999, shifted by one 400-year era (146097 days) so that all
+  // of it is unsigned and its divisions become multiplications.
+  const unsigned y = static_cast<unsigned>(year) + 400 - (month <= 2);
+  const unsigned era = y / 400;
+  const unsigned yoe = y - era * 400;
+  const unsigned doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  const int64_t days = static_cast<int64_t>(era) * 146097 + doe - 719468 - 146097;
+  const int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second;
+  out->epoch_micros = secs * 1'000'000 + micros;
+  out->has_offset = has_offset;
+  return true;
+}
+
 const char* ParseTimestamp(std::string_view s, ParsedTimestamp* out) {
+  if (ParseTimestampFast(s, out)) return nullptr;
+  return ParseTimestampGeneral(s, out);
+}
+
+const char* ParseTimestampGeneral(std::string_view s, ParsedTimestamp* out) {
   size_t i = 0;
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (!Digits(s, &i, 4, &year) || i >= s.size() || s[i++] != '-' || !Digits(s, &i, 2, &month) ||

@@ -23,6 +23,13 @@ struct ParsedTimestamp {
 // nullptr on success, else a static text saying what is wrong.
 const char* ParseTimestamp(std::string_view text, ParsedTimestamp* out);
 
+// ParseTimestamp's two halves, public so tests can hold them against each other.
+// ParseTimestampFast accepts only "yyyy-MM-dd[T ]HH:mm:ss[.f{1,9}][Z]" with values in
+// range (true: *out filled, exactly as the general parser would fill it; false: *out
+// untouched). ParseTimestampGeneral accepts every form listed above.
+bool ParseTimestampFast(std::string_view text, ParsedTimestamp* out);
+const char* ParseTimestampGeneral(std::string_view text, ParsedTimestamp* out);
+
 // Flink's default TO_TIMESTAMP / DATE_FORMAT(STRING) input: like ParseTimestamp, but month,
 // day, hour, minute and second may have one digit ('2020-1-2 3:04:05'), the time may be
 // missing (midnight), and surrounding spaces are ignored. nullptr on success.

@@ -297,6 +297,7 @@ class PipelineTestBase(unittest.TestCase):
                              f"{label}: alert ids repeated")
             for d in docs:
                 self.assertEqual(d["topic"], "iot-alerts")
+                self.assertEqual(d["subject"], "IoT Sensor Anomaly Alert")  # the recipe's
                 self.assertRegex(d["id"], r"^[0-9a-f]{32}$")
             return set(ids)
 

@@ -216,6 +216,107 @@ TEST(JsonDecoder, TopLevelArrayIsAllOrNothing) {
   EXPECT_EQ(f.builder.num_rows(), 2u);
 }
 
+TEST(JsonDecoder, EscapedKeysAndStrings) {
+  // Keys are matched by their raw bytes when they have no escapes; escaped keys and string
+  // values are unescaped as before.
+  Fixture f(RecipeSchema());
+  ASSERT_EQ(f.Decode(R"({"device\u005fid":"a\"b\\c","timestamp":"2026-11-25T19:05:00\u002e5Z",)"
+                     R"("sensor_type\"":"ignored","sensor_type":"tab\there","value":1.5,)"
+                     R"("unit":"\u00b0C","location":""})"),
+            DecodeOutcome::kRows)
+      << f.dl.reason;
+  EXPECT_EQ(f.Row(0), "[a\"b\\c, 2026-11-25 19:05:00.500, tab\there, 1.5, °C, ]");
+  // A key that starts like a column name is another key.
+  ASSERT_EQ(f.Decode(R"({"device_idx":"no","device":"no","device_id":"yes"})"),
+            DecodeOutcome::kRows);
+  EXPECT_EQ(f.Row(1), "[yes, NULL, NULL, NULL, NULL, NULL]");
+  ASSERT_EQ(f.Decode(R"({"device_id\u0000":"no","\"device_id":"no"})"), DecodeOutcome::kRows);
+  EXPECT_EQ(f.Row(2), "[NULL, NULL, NULL, NULL, NULL, NULL]");
+  ASSERT_EQ(f.Decode(R"({"device_id":"x","bad\q":1})"), DecodeOutcome::kDeadLetter);
+  EXPECT_EQ(f.dl.reason.rfind("malformed JSON", 0), 0u) << f.dl.reason;
+}
+
+TEST(JsonDecoder, UnusualColumnNames) {
+  const std::string long_name(60, 'k');
+  auto s = std::make_shared<Schema>(std::vector<Field>{{"a\"b", DataType::String()},
+                                                       {"c\\d", DataType::BigInt()},
+                                                       {long_name, DataType::Double()},
+                                                       {"", DataType::Boolean()},
+                                                       {"\xc3\xa9t\xc3\xa9", DataType::Int()}});
+  Fixture f(s);
+  const std::string rec =
+      R"({"a\"b":"q","c\\d":7,")" + long_name + R"(":2.5,"":true,"\u00e9t\u00e9":3})";
+  ASSERT_EQ(f.Decode(rec), DecodeOutcome::kRows) << f.dl.reason;
+  EXPECT_EQ(f.Row(0), "[q, 7, 2.5, TRUE, 3]");
+  // Out of order, and the raw spelling of an escaped name is not that name.
+  ASSERT_EQ(f.Decode(R"({"\u00e9t\u00e9":4,"":false,"a\"b":"r","a\\\"b":"no","c\\d":8})"),
+            DecodeOutcome::kRows)
+      << f.dl.reason;
+  EXPECT_EQ(f.Row(1), "[r, 8, NULL, FALSE, 4]");
+  ASSERT_EQ(f.Decode(R"({")" + long_name.substr(1) + R"(":1,")" + long_name + R"(k":2})"),
+            DecodeOutcome::kRows);
+  EXPECT_EQ(f.Row(2), "[NULL, NULL, NULL, NULL, NULL]");
+}
+
+TEST(JsonDecoder, TypedFastPathsFallBackToCoercions) {
+  // Each column first tries the JSON type its SQL type implies; anything else must reach
+  // the general coercions with the same results and reasons.
+  auto s = std::make_shared<Schema>(std::vector<Field>{{"s", DataType::String()},
+                                                       {"d", DataType::Double()},
+                                                       {"i", DataType::Int()},
+                                                       {"b", DataType::BigInt()},
+                                                       {"f", DataType::Boolean()},
+                                                       {"t", DataType::Timestamp(3)}});
+  Fixture f(s);
+  ASSERT_EQ(f.Decode(R"({"s":"x","d":2,"i":-5,"b":-9223372036854775808,"f":true,)"
+                     R"("t":"2026-11-25 19:05:00.123"})"),
+            DecodeOutcome::kRows);
+  EXPECT_EQ(f.Row(0), "[x, 2.0, -5, -9223372036854775808, TRUE, 2026-11-25 19:05:00.123]");
+  ASSERT_EQ(f.Decode(R"({"s":1.50,"d":"7.25","i":1.9e1,"b":"12","f":"false",)"
+                     R"("t":"2026-11-25T21:05:00+02:00"})"),
+            DecodeOutcome::kRows)
+      << f.dl.reason;
+  EXPECT_EQ(f.Row(1), "[1.50, 7.25, 19, 12, FALSE, 2026-11-25 19:05:00.000]");
+  ASSERT_EQ(f.Decode(R"({"s":null,"d":null,"i":null,"b":null,"f":null,"t":null})"),
+            DecodeOutcome::kRows);
+  EXPECT_EQ(f.Row(2), "[NULL, NULL, NULL, NULL, NULL, NULL]");
+  const char* cases[][2] = {
+      {R"({"i":2147483648})", "field 'i': value 2147483648 out of range for INT"},
+      {R"({"i":-2147483649})", "field 'i': value -2147483649 out of range for INT"},
+      {R"({"d":1e999})", "field 'd': value 1e999 out of range for DOUBLE"},
+      {R"({"t":"2026-11-25T19:05:00.1234567890Z"})",
+       "field 't': bad TIMESTAMP(3) \"2026-11-25T19:05:00.1234567890Z\": fraction of a second "
+       "must have 1 to 9 digits"},
+      {R"({"t":"2026-02-30T19:05:00Z"})",
+       "field 't': bad TIMESTAMP(3) \"2026-02-30T19:05:00Z\": day out of range for the month"},
+      {R"({"f":"maybe"})", "field 'f': cannot convert string \"maybe\" to BOOLEAN"},
+  };
+  for (auto& c : cases) {
+    ASSERT_EQ(f.Decode(c[0]), DecodeOutcome::kDeadLetter) << c[0];
+    EXPECT_EQ(f.dl.reason, c[1]);
+  }
+  EXPECT_EQ(f.builder.num_rows(), 3u);
+}
+
+TEST(JsonDecoder, RecordsOfChangingLengthReuseTheBuffer) {
+  // The padded copy is only partly re-zeroed between records; a short record after a long
+  // one must not see the long one's bytes.
+  auto s = std::make_shared<Schema>(std::vector<Field>{{"v", DataType::BigInt()}});
+  Fixture f(s);
+  ASSERT_EQ(f.Decode(R"({"v":1234567890123,"pad":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"})"),
+            DecodeOutcome::kRows);
+  ASSERT_EQ(f.Decode(R"({"v":5})"), DecodeOutcome::kRows);
+  ASSERT_EQ(f.Decode("7"), DecodeOutcome::kDeadLetter);
+  EXPECT_EQ(f.dl.reason, "expected a JSON object, got number");
+  ASSERT_EQ(f.Decode(R"([{"v":6},{"v":77777777}])"), DecodeOutcome::kRows);
+  ASSERT_EQ(f.Decode(R"({"v":8})"), DecodeOutcome::kRows);
+  ASSERT_EQ(f.builder.num_rows(), 5u);
+  EXPECT_EQ(f.builder.batch().column(0).Int64(0), 1234567890123);
+  EXPECT_EQ(f.builder.batch().column(0).Int64(1), 5);
+  EXPECT_EQ(f.builder.batch().column(0).Int64(3), 77777777);
+  EXPECT_EQ(f.builder.batch().column(0).Int64(4), 8);
+}
+
 TEST(JsonFormatOptions, FromProperties) {
   auto o = JsonFormatOptions::FromProperties(
       {{"json.timestamp-format.standard", "ISO-8601"}, {"json.ignore-parse-errors", "true"}});
