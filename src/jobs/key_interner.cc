@@ -1,5 +1,6 @@
 #include "jobs/key_interner.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "jobs/wire.h"
@@ -69,22 +70,42 @@ uint64_t HashKey(std::string_view s) {
   return h;
 }
 
+void KeyInterner::Grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(std::max<size_t>(64, old.size() * 2), Slot{});
+  const size_t mask = slots_.size() - 1;
+  for (uint32_t id = 0; id < keys_.size(); ++id) {
+    size_t i = hashes_[id] & mask;
+    while (slots_[i].id != kEmpty) i = (i + 1) & mask;
+    slots_[i] = Slot{hashes_[id], id};
+  }
+}
+
+uint32_t KeyInterner::FindOrAdd(std::string_view key, uint64_t hash) {
+  if ((keys_.size() + 1) * 2 > slots_.size()) Grow();
+  const size_t mask = slots_.size() - 1;
+  size_t i = hash & mask;
+  for (;; i = (i + 1) & mask) {
+    const Slot& s = slots_[i];
+    if (s.id == kEmpty) break;
+    if (s.hash == hash && keys_[s.id] == key) return s.id;
+  }
+  const uint32_t id = static_cast<uint32_t>(keys_.size());
+  keys_.emplace_back(key);
+  hashes_.push_back(hash);
+  slots_[i] = Slot{hash, id};
+  bytes_ += key.size();
+  return id;
+}
+
 void KeyInterner::Intern(const std::vector<const Column*>& keys, size_t n,
                          std::vector<uint32_t>* ids) {
   ids->resize(n);
+  uint32_t* out = ids->data();
   for (size_t r = 0; r < n; ++r) {
     scratch_.clear();
     EncodeKey(keys, r, scratch_);
-    auto it = ids_.find(std::string_view(scratch_));
-    if (it != ids_.end()) {
-      (*ids)[r] = it->second;
-      continue;
-    }
-    uint32_t id = static_cast<uint32_t>(keys_.size());
-    keys_.push_back(scratch_);
-    ids_.emplace(scratch_, id);
-    bytes_ += 2 * scratch_.size();
-    (*ids)[r] = id;
+    out[r] = FindOrAdd(scratch_, HashKey(scratch_));
   }
 }
 
@@ -155,13 +176,13 @@ Status KeyInterner::Restore(std::string_view in) {
   }
   uint64_t n = r.U64();
   keys_.clear();
-  ids_.clear();
+  hashes_.clear();
+  slots_.clear();
   bytes_ = 0;
   for (uint64_t i = 0; i < n && r.ok(); ++i) {
-    std::string k(r.Bytes());
-    ids_.emplace(k, static_cast<uint32_t>(keys_.size()));
-    bytes_ += 2 * k.size();
-    keys_.push_back(std::move(k));
+    std::string_view k = r.Bytes();
+    if (!r.ok()) break;
+    if (FindOrAdd(k, HashKey(k)) != i) return Status::Corruption("key interner: duplicate key");
   }
   if (!r.ok() || !r.done()) return Status::Corruption("key interner: truncated checkpoint data");
   return Status::Ok();

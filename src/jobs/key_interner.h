@@ -12,7 +12,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "common/status.h"
@@ -37,19 +36,28 @@ class KeyInterner {
   // Appends key `id`'s values, one per key column, to out[0..].
   void AppendKey(uint32_t id, const std::vector<runtime::Column*>& out) const;
   size_t size() const { return keys_.size(); }
-  size_t MemoryUsage() const { return bytes_ + keys_.size() * 64; }
+  size_t MemoryUsage() const {
+    return bytes_ + keys_.size() * sizeof(std::string) + slots_.size() * sizeof(Slot);
+  }
 
   void Snapshot(std::string& out) const;
   Status Restore(std::string_view in);
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return HashKey(s); }
+  // Open addressing with linear probing over (hash, id): one cache line per probe instead
+  // of a node walk; the key bytes are compared only when the full hash matches.
+  struct Slot {
+    uint64_t hash = 0;
+    uint32_t id = kEmpty;
   };
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+  uint32_t FindOrAdd(std::string_view key, uint64_t hash);
+  void Grow();
+
   std::vector<sql::DataType> types_;
   std::vector<std::string> keys_;  // by id
-  std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> ids_;
+  std::vector<uint64_t> hashes_;   // by id
+  std::vector<Slot> slots_;        // size a power of two, at most half full
   size_t bytes_ = 0;
   std::string scratch_;
 };
