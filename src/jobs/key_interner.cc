@@ -158,6 +158,33 @@ void KeyInterner::AppendKey(uint32_t id, const std::vector<Column*>& out) const 
   DecodeKey(keys_[id], out);
 }
 
+std::vector<Column> KeyInterner::KeyColumns(const Column& key_ids) const {
+  std::vector<Column> columns;
+  for (const sql::DataType& t : types_) columns.emplace_back(t);
+  std::vector<Column*> out;
+  for (Column& c : columns) out.push_back(&c);
+  for (size_t r = 0; r < key_ids.size(); ++r) {
+    AppendKey(static_cast<uint32_t>(key_ids.Int64(r)), out);
+  }
+  return columns;
+}
+
+void KeyInterner::SnapshotWith(std::string_view operator_state, std::string& out) const {
+  std::string keys;
+  Snapshot(keys);
+  PutBytes(out, keys);
+  PutBytes(out, operator_state);
+}
+
+Result<std::string_view> KeyInterner::RestoreWith(std::string_view in) {
+  Reader r(in);
+  std::string_view keys = r.Bytes();
+  std::string_view state = r.Bytes();
+  if (!r.ok() || !r.done()) return Status::Corruption("keyed operator state truncated");
+  FG_RETURN_IF_ERROR(Restore(keys));
+  return state;
+}
+
 void KeyInterner::Snapshot(std::string& out) const {
   PutU32(out, 1);  // version
   PutU32(out, static_cast<uint32_t>(types_.size()));

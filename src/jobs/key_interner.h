@@ -43,6 +43,14 @@ class KeyInterner {
   void Snapshot(std::string& out) const;
   Status Restore(std::string_view in);
 
+  // For keyed operators, whose runtime operators emit a BIGINT key-id column: the key
+  // columns (types as given at construction) of those rows.
+  std::vector<runtime::Column> KeyColumns(const runtime::Column& key_ids) const;
+  // A keyed operator's checkpoint: these keys, then the operator's own state bytes.
+  void SnapshotWith(std::string_view operator_state, std::string& out) const;
+  // Restores the keys and returns the operator's state bytes (a view into `in`).
+  Result<std::string_view> RestoreWith(std::string_view in);
+
  private:
   // Open addressing with linear probing over (hash, id): one cache line per probe instead
   // of a node walk; the key bytes are compared only when the full hash matches.

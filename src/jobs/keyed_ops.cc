@@ -5,7 +5,6 @@
 #include "jobs/aggregate_calls.h"
 #include "jobs/key_interner.h"
 #include "jobs/make_operator.h"
-#include "jobs/wire.h"
 #include "runtime/group_aggregate.h"
 #include "runtime/json_encoder.h"
 #include "runtime/over_aggregate.h"
@@ -55,15 +54,7 @@ class GroupAggregateOp final : public Operator {
     if (fired_->num_rows() == 0) return Status::Ok();
     // Runtime output: [key_id, aggregates...].
     runtime::RecordBatch fired = fired_->Finish();
-    const size_t num_keys = keys_.types.size();
-    std::vector<Column> columns;
-    for (size_t k = 0; k < num_keys; ++k) columns.emplace_back(output_->field(k).type);
-    std::vector<Column*> key_out;
-    for (Column& c : columns) key_out.push_back(&c);
-    const Column& ids = fired.column(0);
-    for (size_t r = 0; r < fired.num_rows(); ++r) {
-      interner_->AppendKey(static_cast<uint32_t>(ids.Int64(r)), key_out);
-    }
+    std::vector<Column> columns = interner_->KeyColumns(fired.column(0));
     for (size_t c = 1; c < fired.num_columns(); ++c) columns.push_back(fired.column(c));
     Chunk out;
     out.batch = runtime::RecordBatch::FromColumns(output_, std::move(columns), fired.num_rows());
@@ -73,19 +64,14 @@ class GroupAggregateOp final : public Operator {
   }
 
   Status Snapshot(uint64_t, std::string& out) override {
-    std::string keys, state;
-    interner_->Snapshot(keys);
+    std::string state;
     op_->Snapshot(*state_, state);
-    PutBytes(out, keys);
-    PutBytes(out, state);
+    interner_->SnapshotWith(state, out);
     return Status::Ok();
   }
 
   Status Restore(std::string_view in) override {
-    Reader r(in);
-    std::string_view keys = r.Bytes(), state = r.Bytes();
-    if (!r.ok()) return Status::Corruption("GROUP BY state truncated");
-    FG_RETURN_IF_ERROR(interner_->Restore(keys));
+    FG_ASSIGN_OR_RETURN(std::string_view state, interner_->RestoreWith(in));
     return op_->Restore(*state_, state);
   }
 
@@ -194,19 +180,14 @@ class OverAggregateOp final : public Operator {
   }
 
   Status Snapshot(uint64_t, std::string& out) override {
-    std::string keys, state;
-    interner_->Snapshot(keys);
+    std::string state;
     op_->Snapshot(*state_, state);
-    PutBytes(out, keys);
-    PutBytes(out, state);
+    interner_->SnapshotWith(state, out);
     return Status::Ok();
   }
 
   Status Restore(std::string_view in) override {
-    Reader r(in);
-    std::string_view keys = r.Bytes(), state = r.Bytes();
-    if (!r.ok()) return Status::Corruption("OVER state truncated");
-    FG_RETURN_IF_ERROR(interner_->Restore(keys));
+    FG_ASSIGN_OR_RETURN(std::string_view state, interner_->RestoreWith(in));
     return op_->Restore(*state_, state);
   }
 

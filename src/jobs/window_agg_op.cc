@@ -1,7 +1,6 @@
 #include "jobs/window_agg_op.h"
 
 #include "jobs/schema_util.h"
-#include "jobs/wire.h"
 
 namespace fluxgate::jobs {
 
@@ -80,15 +79,7 @@ Status WindowAggOp::OnWatermark(int64_t watermark) {
 Status WindowAggOp::EmitFired(runtime::RecordBatch fired, std::vector<runtime::RowKind>& kinds) {
   const size_t n = fired.num_rows();
   const size_t num_keys = keys_.types.size();
-  std::vector<runtime::Column> columns;
-  columns.reserve(output_->size());
-  for (size_t i = 0; i < num_keys; ++i) columns.emplace_back(output_->field(i).type);
-  std::vector<runtime::Column*> key_out;
-  for (size_t i = 0; i < num_keys; ++i) key_out.push_back(&columns[i]);
-  const runtime::Column& key_ids = fired.column(0);
-  for (size_t r = 0; r < n; ++r) {
-    interner_->AppendKey(static_cast<uint32_t>(key_ids.Int64(r)), key_out);
-  }
+  std::vector<runtime::Column> columns = interner_->KeyColumns(fired.column(0));
   columns.push_back(fired.column(1));  // window_start
   columns.push_back(fired.column(2));  // window_end
   runtime::Column window_time(output_->field(num_keys + 2).type);
@@ -106,24 +97,18 @@ Status WindowAggOp::EmitFired(runtime::RecordBatch fired, std::vector<runtime::R
 }
 
 Status WindowAggOp::Snapshot(uint64_t, std::string& out) {
-  std::string keys, state;
-  interner_->Snapshot(keys);
+  std::string state;
   if (window_) {
     window_->Snapshot(*window_state_, state);
   } else {
     session_->Snapshot(*session_state_, state);
   }
-  PutBytes(out, keys);
-  PutBytes(out, state);
+  interner_->SnapshotWith(state, out);
   return Status::Ok();
 }
 
 Status WindowAggOp::Restore(std::string_view in) {
-  Reader r(in);
-  std::string_view keys = r.Bytes();
-  std::string_view state = r.Bytes();
-  if (!r.ok()) return Status::Corruption(name_ + ": truncated window state");
-  FG_RETURN_IF_ERROR(interner_->Restore(keys));
+  FG_ASSIGN_OR_RETURN(std::string_view state, interner_->RestoreWith(in));
   if (window_) return window_->Restore(*window_state_, state);
   return session_->Restore(*session_state_, state);
 }
