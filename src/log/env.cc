@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <filesystem>
 
+#include "common/posix_io.h"
+
 namespace fluxgate::log {
 namespace {
 
@@ -23,24 +25,8 @@ class PosixFile final : public File {
   PosixFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
   ~PosixFile() override { ::close(fd_); }
 
-  Status Append(std::string_view data) override {
-    const char* p = data.data();
-    size_t left = data.size();
-    while (left > 0) {
-      ssize_t n = ::write(fd_, p, left);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return Status::FromErrno("write " + path_, errno);
-      }
-      p += n;
-      left -= static_cast<size_t>(n);
-    }
-    return Status::Ok();
-  }
-  Status Sync() override {
-    if (::fdatasync(fd_) != 0) return Status::FromErrno("fdatasync " + path_, errno);
-    return Status::Ok();
-  }
+  Status Append(std::string_view data) override { return WriteFully(fd_, data, path_); }
+  Status Sync() override { return DataSync(fd_, path_); }
   Status ReadAt(uint64_t pos, size_t n, char* buf, size_t* got) const override {
     size_t done = 0;
     while (done < n) {

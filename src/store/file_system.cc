@@ -7,6 +7,8 @@
 
 #include <cerrno>
 
+#include "common/posix_io.h"
+
 namespace fluxgate::store {
 namespace {
 
@@ -20,24 +22,8 @@ class PosixWritableFile final : public WritableFile {
   PosixWritableFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
   ~PosixWritableFile() override { ::close(fd_); }
 
-  Status Append(std::string_view data) override {
-    const char* p = data.data();
-    size_t left = data.size();
-    while (left > 0) {
-      ssize_t n = ::write(fd_, p, left);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return Status::FromErrno("write " + path_, errno);
-      }
-      p += n;
-      left -= static_cast<size_t>(n);
-    }
-    return Status::Ok();
-  }
-  Status Sync() override {
-    if (::fdatasync(fd_) != 0) return Status::FromErrno("fdatasync " + path_, errno);
-    return Status::Ok();
-  }
+  Status Append(std::string_view data) override { return WriteFully(fd_, data, path_); }
+  Status Sync() override { return DataSync(fd_, path_); }
   Status Truncate(uint64_t size) override {
     if (::ftruncate(fd_, static_cast<off_t>(size)) != 0) {
       return Status::FromErrno("ftruncate " + path_, errno);
