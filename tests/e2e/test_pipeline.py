@@ -410,9 +410,17 @@ class QuietPlantTest(PipelineTestBase):
             # The event-time watermark (newest - 5 s) cannot close the last window: only
             # idleness can.
             self.assertLess(newest - 5000, last_window + harness.WINDOW_MS)
+            # Loaded while the job is paused (as in the test above), so that a loaded machine
+            # delaying one shard's records by more than the 1 s idle timeout cannot make
+            # them late; resumed, the job reads both shards in one step.
+            status, doc = harness.http_json("POST", f"{server.http_base}/v1/jobs/{JOB}/stop")
+            self.assertEqual(status, 200, doc)
             acked = put_all(self.client, [line for _, line in records])  # one call
             self.assertEqual(len(acked), len(records))
+            status, doc = harness.http_json("POST", f"{server.http_base}/v1/jobs/{JOB}/restart")
+            self.assertEqual(status, 200, doc)
             self.wait_for_output(dicts, 2 * len(records), timeout=60)
+            self.assertEqual(harness.job_status(server, JOB)["late_records"], 0)
             last = [row for _, row in self.analytics_rows()
                     if row["window_start"] == harness.flink_timestamp(last_window)]
             self.assertEqual(len(last), 8, "every device's last window")
