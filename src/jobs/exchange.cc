@@ -22,19 +22,28 @@ Status ExchangeOutput::Emit(Chunk chunk) {
   }
   FG_RETURN_IF_ERROR(keys_->Evaluate(chunk.batch));
   selections_.resize(parts);
-  for (auto& s : selections_) s.clear();
+  std::vector<std::shared_ptr<EncodedKeys>> encoded(parts);
+  for (size_t d = 0; d < parts; ++d) {
+    selections_[d].clear();
+    encoded[d] = std::make_shared<EncodedKeys>();
+  }
   for (size_t r = 0; r < chunk.num_rows(); ++r) {
     scratch_.clear();
     EncodeKey(keys_->columns, r, scratch_);
-    selections_[HashKey(scratch_) % parts].push_back(static_cast<uint32_t>(r));
+    const uint64_t h = HashKey(scratch_);
+    const size_t d = h % parts;
+    selections_[d].push_back(static_cast<uint32_t>(r));
+    EncodedKeys& k = *encoded[d];
+    k.bytes += scratch_;
+    k.ends.push_back(static_cast<uint32_t>(k.bytes.size()));
+    k.hashes.push_back(h);
   }
   for (size_t d = 0; d < parts; ++d) {
     if (selections_[d].empty()) continue;
-    if (selections_[d].size() == chunk.num_rows()) {
-      buffer_->chunks[d][src_].push_back(std::move(chunk));
-      break;
-    }
-    buffer_->chunks[d][src_].push_back(SelectRows(chunk, selections_[d]));
+    Chunk part = selections_[d].size() == chunk.num_rows() ? std::move(chunk)
+                                                           : SelectRows(chunk, selections_[d]);
+    part.keys = std::move(encoded[d]);
+    buffer_->chunks[d][src_].push_back(std::move(part));
   }
   return Status::Ok();
 }

@@ -109,6 +109,12 @@ void KeyInterner::Intern(const std::vector<const Column*>& keys, size_t n,
   }
 }
 
+void KeyInterner::InternEncoded(const EncodedKeys& keys, std::vector<uint32_t>* ids) {
+  const size_t n = keys.hashes.size();
+  ids->resize(n);
+  for (size_t r = 0; r < n; ++r) (*ids)[r] = FindOrAdd(keys.Key(r), keys.hashes[r]);
+}
+
 size_t DecodeKey(std::string_view k, const std::vector<Column*>& out) {
   size_t pos = 0;
   for (Column* c : out) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "jobs/chunk.h"
 #include "runtime/column.h"
 
 namespace fluxgate::jobs {
@@ -33,6 +34,8 @@ class KeyInterner {
   // ids[r] := the id of row r's key, for r in [0, n).
   void Intern(const std::vector<const runtime::Column*>& keys, size_t n,
               std::vector<uint32_t>* ids);
+  // The same for keys an exchange already encoded and hashed.
+  void InternEncoded(const EncodedKeys& keys, std::vector<uint32_t>* ids);
   // Appends key `id`'s values, one per key column, to out[0..].
   void AppendKey(uint32_t id, const std::vector<runtime::Column*>& out) const;
   size_t size() const { return keys_.size(); }

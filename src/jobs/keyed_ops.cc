@@ -45,8 +45,12 @@ class GroupAggregateOp final : public Operator {
         }
       }
     }
-    FG_RETURN_IF_ERROR(keys_.Evaluate(batch));
-    interner_->Intern(keys_.columns, n, &ids_);
+    if (chunk.keys) {
+      interner_->InternEncoded(*chunk.keys, &ids_);
+    } else {
+      FG_RETURN_IF_ERROR(keys_.Evaluate(batch));
+      interner_->Intern(keys_.columns, n, &ids_);
+    }
     FG_RETURN_IF_ERROR(aggs_.Evaluate(batch));
     kinds_.clear();
     op_->ProcessBatch(*state_, runtime::GroupAggInput{ids_.data(), aggs_.arg_columns.data(), n},
@@ -135,8 +139,12 @@ class OverAggregateOp final : public Operator {
     const runtime::RecordBatch& batch = chunk.batch;
     const size_t n = batch.num_rows();
     if (n == 0) return Status::Ok();
-    FG_RETURN_IF_ERROR(keys_.Evaluate(batch));
-    interner_->Intern(keys_.columns, n, &ids_);
+    if (chunk.keys) {
+      interner_->InternEncoded(*chunk.keys, &ids_);
+    } else {
+      FG_RETURN_IF_ERROR(keys_.Evaluate(batch));
+      interner_->Intern(keys_.columns, n, &ids_);
+    }
     FG_RETURN_IF_ERROR(aggs_.Evaluate(batch));
     std::vector<Column> columns;
     columns.reserve(extended_->size());

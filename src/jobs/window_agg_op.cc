@@ -40,8 +40,12 @@ Status WindowAggOp::Push(int, Chunk chunk) {
   const runtime::RecordBatch& batch = chunk.batch;
   const size_t n = batch.num_rows();
   if (n == 0) return Status::Ok();
-  FG_RETURN_IF_ERROR(keys_.Evaluate(batch));
-  interner_->Intern(keys_.columns, n, &ids_);
+  if (chunk.keys) {
+    interner_->InternEncoded(*chunk.keys, &ids_);
+  } else {
+    FG_RETURN_IF_ERROR(keys_.Evaluate(batch));
+    interner_->Intern(keys_.columns, n, &ids_);
+  }
   FG_RETURN_IF_ERROR(aggs_.Evaluate(batch));
   const runtime::Column& ts = batch.column(time_column_);
   runtime::WindowAggInput in{ids_.data(), ts.int64_data(), aggs_.arg_columns.data(),
