@@ -5,6 +5,7 @@
 
 #include "common/json_writer.h"
 #include "runtime/decimal.h"
+#include "runtime/expr_kernels.h"
 #include "runtime/timestamp_text.h"
 
 namespace fluxgate::runtime {
@@ -18,11 +19,7 @@ void AppendJsonDouble(double v, std::string& out) {
     out += v > 0 ? "\"Infinity\"" : "\"-Infinity\"";
     return;
   }
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  std::string_view s(buf, r.ptr - buf);
-  out += s;
-  if (s.find_first_of(".e") == std::string_view::npos) out += ".0";
+  AppendJavaDouble(v, out);  // Jackson writes Double.toString: 95.0, 1.0E7, 1.0E-4
 }
 
 JsonRowEncoder::JsonRowEncoder(std::shared_ptr<const Schema> schema, JsonFormatOptions options)

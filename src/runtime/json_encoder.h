@@ -3,8 +3,8 @@
 // Output follows Flink's JSON format writer: one member per column in schema order, NULL
 // as null, TIMESTAMP in the configured standard with the fraction trimmed (TimeFormats:
 // "2026-11-25 19:05:00.12"), TIMESTAMP_LTZ in UTC with a 'Z', DECIMAL as an exact plain
-// number, DOUBLE as the shortest text that reads back to the same double (a whole value
-// keeps ".0" as Java prints it; NaN/Infinity as strings, as Jackson does by default).
+// number, DOUBLE as Java's Double.toString writes it (shortest round-trip digits, "95.0",
+// "1.0E7", "1.0E-4"; NaN/Infinity as strings, as Jackson does by default).
 // Immutable after construction; AppendRow may be called from several threads.
 #pragma once
 

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "runtime/decimal.h"
+#include "runtime/expr_kernels.h"
 #include "runtime/timestamp_text.h"
 
 namespace fluxgate::runtime {
@@ -29,13 +30,9 @@ std::string RecordBatch::ValueToString(size_t col, size_t row) const {
   switch (t.kind) {
     case sql::TypeKind::kBoolean:
       return c.Bool(row) ? "TRUE" : "FALSE";
-    case sql::TypeKind::kDouble: {
-      char buf[32];
-      auto r = std::to_chars(buf, buf + sizeof buf, c.Double(row));
-      s.assign(buf, r.ptr);
-      if (s.find_first_of(".en") == std::string::npos) s += ".0";  // as Java prints doubles
+    case sql::TypeKind::kDouble:
+      AppendJavaDouble(c.Double(row), s);  // as Java prints doubles: 22.5, 100.0, 1.0E7
       return s;
-    }
     case sql::TypeKind::kDecimal:
       AppendDecimal(c.Decimal(row), t.scale, s);
       return s;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "runtime/json_decoder.h"
 
 namespace fluxgate::runtime {
@@ -66,6 +68,30 @@ TEST(JsonRowEncoder, RoundTripsThroughDecoder) {
   ASSERT_EQ(dec.Decode(line, back, &dl), DecodeOutcome::kRows) << dl.reason;
   EXPECT_EQ(back.batch().RowToString(0), b.batch().RowToString(0));
   EXPECT_EQ(back.batch().column(1).Double(0), 1.0 / 3.0);
+}
+
+}  // namespace
+}  // namespace fluxgate::runtime
+
+namespace fluxgate::runtime {
+namespace {
+
+// Jackson writes a double with Double.toString; so do we (and the print sink's text).
+TEST(JsonRowEncoder, DoublesAsJavaWritesThem) {
+  auto text = [](double v) {
+    std::string s;
+    AppendJsonDouble(v, s);
+    return s;
+  };
+  EXPECT_EQ(text(95.0), "95.0");
+  EXPECT_EQ(text(22.5), "22.5");
+  EXPECT_EQ(text(0.1 + 0.2), "0.30000000000000004");
+  EXPECT_EQ(text(1e7), "1.0E7");
+  EXPECT_EQ(text(1.5e20), "1.5E20");
+  EXPECT_EQ(text(1e-4), "1.0E-4");
+  EXPECT_EQ(text(0.001), "0.001");
+  EXPECT_EQ(text(-0.0), "-0.0");
+  EXPECT_EQ(text(std::nan("")), "\"NaN\"");
 }
 
 }  // namespace
