@@ -1,5 +1,6 @@
 #include "common/posix_io.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -24,6 +25,19 @@ Status WriteFully(int fd, std::string_view data, const std::string& path) {
 Status DataSync(int fd, const std::string& path) {
   if (::fdatasync(fd) != 0) return Status::FromErrno("fdatasync " + path, errno);
   return Status::Ok();
+}
+
+Status TruncateFile(int fd, uint64_t size, const std::string& path) {
+  if (::ftruncate(fd, static_cast<off_t>(size)) != 0) {
+    return Status::FromErrno("ftruncate " + path, errno);
+  }
+  return Status::Ok();
+}
+
+Result<uint64_t> FileSizeOf(int fd, const std::string& path) {
+  struct stat st;
+  if (::fstat(fd, &st) != 0) return Status::FromErrno("fstat " + path, errno);
+  return static_cast<uint64_t>(st.st_size);
 }
 
 }  // namespace fluxgate

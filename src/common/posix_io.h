@@ -3,6 +3,7 @@
 // names the call and the path.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -12,5 +13,7 @@ namespace fluxgate {
 
 Status WriteFully(int fd, std::string_view data, const std::string& path);
 Status DataSync(int fd, const std::string& path);
+Status TruncateFile(int fd, uint64_t size, const std::string& path);
+Result<uint64_t> FileSizeOf(int fd, const std::string& path);
 
 }  // namespace fluxgate

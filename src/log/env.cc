@@ -41,17 +41,8 @@ class PosixFile final : public File {
     *got = done;
     return Status::Ok();
   }
-  Status Truncate(uint64_t size) override {
-    if (::ftruncate(fd_, static_cast<off_t>(size)) != 0) {
-      return Status::FromErrno("ftruncate " + path_, errno);
-    }
-    return Status::Ok();
-  }
-  Result<uint64_t> Size() const override {
-    struct stat st;
-    if (::fstat(fd_, &st) != 0) return Status::FromErrno("fstat " + path_, errno);
-    return static_cast<uint64_t>(st.st_size);
-  }
+  Status Truncate(uint64_t size) override { return TruncateFile(fd_, size, path_); }
+  Result<uint64_t> Size() const override { return FileSizeOf(fd_, path_); }
   const std::string& path() const override { return path_; }
 
  private:
