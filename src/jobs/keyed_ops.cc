@@ -2,11 +2,9 @@
 // evaluate keys and aggregate arguments per batch, intern keys into dense ids, and drive
 // the runtime's GroupAggregateOperator / OverAggregateOperator (semantics in their
 // headers and docs/design/runtime.md), turning key ids back into key columns on output.
-#include "jobs/aggregate_calls.h"
-#include "jobs/key_interner.h"
+#include "jobs/keyed_operator.h"
 #include "jobs/make_operator.h"
 #include "runtime/group_aggregate.h"
-#include "runtime/json_encoder.h"
 #include "runtime/over_aggregate.h"
 
 namespace fluxgate::jobs {
@@ -18,17 +16,15 @@ using runtime::RowKind;
 
 // ---- GROUP BY: [keys..., aggregates...] as a changelog -----------------------------
 
-class GroupAggregateOp final : public Operator {
+class GroupAggregateOp final : public KeyedOperator {
  public:
-  Status Init(const PhysicalNode& node) {
+  Status Init(const PhysicalNode& node, SideOutput* side) {
     const auto& plan = node.plan->As<sql::AggregateNode>();
     output_ = node.schema;
-    FG_ASSIGN_OR_RETURN(keys_, CompileKeys(plan.keys, *node.input_schema));
-    FG_ASSIGN_OR_RETURN(aggs_, CompileAggregates(plan.aggregates, *node.input_schema));
+    FG_RETURN_IF_ERROR(InitKeyed(plan.keys, plan.aggregates, node.input_schema, node.label, side));
     FG_ASSIGN_OR_RETURN(
         op_, runtime::GroupAggregateOperator::Make(std::move(aggs_.functions), aggs_.names));
     state_ = op_->NewState();
-    interner_ = std::make_unique<KeyInterner>(keys_.types);
     fired_ = std::make_unique<runtime::RecordBatchBuilder>(op_->output_schema());
     return Status::Ok();
   }
@@ -45,13 +41,7 @@ class GroupAggregateOp final : public Operator {
         }
       }
     }
-    if (chunk.keys) {
-      interner_->InternEncoded(*chunk.keys, &ids_);
-    } else {
-      FG_RETURN_IF_ERROR(keys_.Evaluate(batch));
-      interner_->Intern(keys_.columns, n, &ids_);
-    }
-    FG_RETURN_IF_ERROR(aggs_.Evaluate(batch));
+    FG_RETURN_IF_ERROR(PrepareBatch(chunk));
     kinds_.clear();
     op_->ProcessBatch(*state_, runtime::GroupAggInput{ids_.data(), aggs_.arg_columns.data(), n},
                       *fired_, &kinds_);
@@ -70,26 +60,22 @@ class GroupAggregateOp final : public Operator {
   Status Snapshot(uint64_t, std::string& out) override {
     std::string state;
     op_->Snapshot(*state_, state);
-    interner_->SnapshotWith(state, out);
+    SnapshotKeyed(state, out);
     return Status::Ok();
   }
 
   Status Restore(std::string_view in) override {
-    FG_ASSIGN_OR_RETURN(std::string_view state, interner_->RestoreWith(in));
+    FG_ASSIGN_OR_RETURN(std::string_view state, RestoreKeys(in));
     return op_->Restore(*state_, state);
   }
 
-  size_t MemoryUsage() const override { return interner_->MemoryUsage() + state_->MemoryUsage(); }
+  size_t StateMemory() const override { return state_->MemoryUsage(); }
 
  private:
   std::shared_ptr<const runtime::Schema> output_;
-  CompiledKeys keys_;
-  CompiledAggregates aggs_;
   std::unique_ptr<runtime::GroupAggregateOperator> op_;
   std::unique_ptr<runtime::GroupAggregateState> state_;
-  std::unique_ptr<KeyInterner> interner_;
   std::unique_ptr<runtime::RecordBatchBuilder> fired_;
-  std::vector<uint32_t> ids_;
   std::vector<RowKind> kinds_;
 };
 
@@ -99,17 +85,14 @@ class GroupAggregateOp final : public Operator {
 // batch is extended with the evaluated arguments (FILTER and expressions included) and
 // those extra columns are dropped again from its output.
 
-class OverAggregateOp final : public Operator {
+class OverAggregateOp final : public KeyedOperator {
  public:
   Status Init(const PhysicalNode& node, SideOutput* side) {
     const auto& plan = node.plan->As<sql::OverAggregateNode>();
-    side_ = side;
-    label_ = node.label;
-    input_ = node.input_schema;
+    FG_RETURN_IF_ERROR(
+        InitKeyed(plan.partition_by, plan.aggregates, node.input_schema, node.label, side));
     output_ = node.schema;
     time_column_ = plan.order_column;
-    FG_ASSIGN_OR_RETURN(keys_, CompileKeys(plan.partition_by, *input_));
-    FG_ASSIGN_OR_RETURN(aggs_, CompileAggregates(plan.aggregates, *input_));
     std::vector<runtime::Field> fields = input_->fields();
     std::vector<int> arg_columns;
     for (size_t a = 0; a < aggs_.args.size(); ++a) {
@@ -129,9 +112,7 @@ class OverAggregateOp final : public Operator {
         op_, runtime::OverAggregateOperator::Make(extended_, frame, std::move(aggs_.functions),
                                                   arg_columns, aggs_.names));
     state_ = op_->NewState();
-    interner_ = std::make_unique<KeyInterner>(keys_.types);
     fired_ = std::make_unique<runtime::RecordBatchBuilder>(op_->output_schema());
-    late_encoder_ = std::make_unique<runtime::JsonRowEncoder>(input_, runtime::JsonFormatOptions{});
     return Status::Ok();
   }
 
@@ -139,13 +120,7 @@ class OverAggregateOp final : public Operator {
     const runtime::RecordBatch& batch = chunk.batch;
     const size_t n = batch.num_rows();
     if (n == 0) return Status::Ok();
-    if (chunk.keys) {
-      interner_->InternEncoded(*chunk.keys, &ids_);
-    } else {
-      FG_RETURN_IF_ERROR(keys_.Evaluate(batch));
-      interner_->Intern(keys_.columns, n, &ids_);
-    }
-    FG_RETURN_IF_ERROR(aggs_.Evaluate(batch));
+    FG_RETURN_IF_ERROR(PrepareBatch(chunk));
     std::vector<Column> columns;
     columns.reserve(extended_->size());
     for (size_t c = 0; c < batch.num_columns(); ++c) columns.push_back(batch.column(c));
@@ -157,15 +132,7 @@ class OverAggregateOp final : public Operator {
     late_.clear();
     op_->ProcessBatch(*state_, ext, ids_.data(), ts.int64_data(), &late_,
                       ts.NoNulls() ? nullptr : ts.validity());
-    if (!late_.empty()) {
-      std::string row;
-      for (const runtime::OverLateRecord& lr : late_) {
-        row.clear();
-        late_encoder_->AppendRow(batch, lr.row, row);
-        side_->Late(label_, row, lr.Reason());
-      }
-      counters_.late_records += late_.size();
-    }
+    ReportLate(batch, late_);
     return Status::Ok();
   }
 
@@ -190,39 +157,32 @@ class OverAggregateOp final : public Operator {
   Status Snapshot(uint64_t, std::string& out) override {
     std::string state;
     op_->Snapshot(*state_, state);
-    interner_->SnapshotWith(state, out);
+    SnapshotKeyed(state, out);
     return Status::Ok();
   }
 
   Status Restore(std::string_view in) override {
-    FG_ASSIGN_OR_RETURN(std::string_view state, interner_->RestoreWith(in));
+    FG_ASSIGN_OR_RETURN(std::string_view state, RestoreKeys(in));
     return op_->Restore(*state_, state);
   }
 
-  size_t MemoryUsage() const override { return interner_->MemoryUsage() + state_->MemoryUsage(); }
+  size_t StateMemory() const override { return state_->MemoryUsage(); }
 
  private:
-  SideOutput* side_ = nullptr;
-  std::string label_;
-  std::shared_ptr<const runtime::Schema> input_, output_, extended_;
+  std::shared_ptr<const runtime::Schema> output_, extended_;
   int time_column_ = -1;
-  CompiledKeys keys_;
-  CompiledAggregates aggs_;
   std::unique_ptr<runtime::OverAggregateOperator> op_;
   std::unique_ptr<runtime::OverAggregateState> state_;
-  std::unique_ptr<KeyInterner> interner_;
   std::unique_ptr<runtime::RecordBatchBuilder> fired_;
-  std::unique_ptr<runtime::JsonRowEncoder> late_encoder_;
-  std::vector<uint32_t> ids_;
   std::vector<runtime::OverLateRecord> late_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<Operator>> MakeGroupAggregateOp(const PhysicalNode& node,
-                                                       const OperatorEnv&) {
+                                                       const OperatorEnv& env) {
   auto op = std::make_unique<GroupAggregateOp>();
-  FG_RETURN_IF_ERROR(op->Init(node));
+  FG_RETURN_IF_ERROR(op->Init(node, env.side));
   return std::unique_ptr<Operator>(std::move(op));
 }
 

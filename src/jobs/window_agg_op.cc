@@ -9,16 +9,9 @@ Result<std::unique_ptr<WindowAggOp>> WindowAggOp::Make(const sql::WindowAggregat
                                                        int64_t allowed_lateness_ms,
                                                        SideOutput* side, std::string name) {
   auto op = std::unique_ptr<WindowAggOp>(new WindowAggOp());
-  op->name_ = std::move(name);
-  op->side_ = side;
-  op->input_ = input;
+  FG_RETURN_IF_ERROR(op->InitKeyed(node.keys, node.aggregates, input, std::move(name), side));
   op->output_ = ToRuntimeSchema(node.schema);
   op->time_column_ = node.window.time_column;
-  FG_ASSIGN_OR_RETURN(op->keys_, CompileKeys(node.keys, *input));
-  FG_ASSIGN_OR_RETURN(op->aggs_, CompileAggregates(node.aggregates, *input));
-  op->interner_ = std::make_unique<KeyInterner>(op->keys_.types);
-  op->late_encoder_ =
-      std::make_unique<runtime::JsonRowEncoder>(input, runtime::JsonFormatOptions{});
   std::vector<std::unique_ptr<runtime::AggregateFunction>> fns = std::move(op->aggs_.functions);
   if (node.window.kind == sql::WindowKind::kSession) {
     FG_ASSIGN_OR_RETURN(op->session_, runtime::SessionAggregateOperator::Make(
@@ -40,13 +33,7 @@ Status WindowAggOp::Push(int, Chunk chunk) {
   const runtime::RecordBatch& batch = chunk.batch;
   const size_t n = batch.num_rows();
   if (n == 0) return Status::Ok();
-  if (chunk.keys) {
-    interner_->InternEncoded(*chunk.keys, &ids_);
-  } else {
-    FG_RETURN_IF_ERROR(keys_.Evaluate(batch));
-    interner_->Intern(keys_.columns, n, &ids_);
-  }
-  FG_RETURN_IF_ERROR(aggs_.Evaluate(batch));
+  FG_RETURN_IF_ERROR(PrepareBatch(chunk));
   const runtime::Column& ts = batch.column(time_column_);
   runtime::WindowAggInput in{ids_.data(), ts.int64_data(), aggs_.arg_columns.data(),
                              ts.NoNulls() ? nullptr : ts.validity(), n};
@@ -56,15 +43,7 @@ Status WindowAggOp::Push(int, Chunk chunk) {
   } else {
     session_->ProcessBatch(*session_state_, in, &late_);
   }
-  if (!late_.empty()) {
-    std::string row;
-    for (const runtime::LateRecord& lr : late_) {
-      row.clear();
-      late_encoder_->AppendRow(batch, lr.row, row);
-      side_->Late(name_, row, lr.Reason());
-    }
-    counters_.late_records += late_.size();
-  }
+  ReportLate(batch, late_);
   return Status::Ok();
 }
 
@@ -107,20 +86,18 @@ Status WindowAggOp::Snapshot(uint64_t, std::string& out) {
   } else {
     session_->Snapshot(*session_state_, state);
   }
-  interner_->SnapshotWith(state, out);
+  SnapshotKeyed(state, out);
   return Status::Ok();
 }
 
 Status WindowAggOp::Restore(std::string_view in) {
-  FG_ASSIGN_OR_RETURN(std::string_view state, interner_->RestoreWith(in));
+  FG_ASSIGN_OR_RETURN(std::string_view state, RestoreKeys(in));
   if (window_) return window_->Restore(*window_state_, state);
   return session_->Restore(*session_state_, state);
 }
 
-size_t WindowAggOp::MemoryUsage() const {
-  size_t n = interner_->MemoryUsage();
-  n += window_ ? window_state_->MemoryUsage() : session_state_->MemoryUsage();
-  return n;
+size_t WindowAggOp::StateMemory() const {
+  return window_ ? window_state_->MemoryUsage() : session_state_->MemoryUsage();
 }
 
 }  // namespace fluxgate::jobs

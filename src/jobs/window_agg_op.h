@@ -11,17 +11,13 @@
 #include <string>
 #include <vector>
 
-#include "jobs/aggregate_calls.h"
-#include "jobs/key_interner.h"
-#include "jobs/operator.h"
-#include "jobs/side_output.h"
-#include "runtime/json_encoder.h"
+#include "jobs/keyed_operator.h"
 #include "runtime/session_aggregate.h"
 #include "runtime/window_aggregate.h"
 
 namespace fluxgate::jobs {
 
-class WindowAggOp final : public Operator {
+class WindowAggOp final : public KeyedOperator {
  public:
   // `side` must outlive the operator.
   static Result<std::unique_ptr<WindowAggOp>> Make(const sql::WindowAggregateNode& node,
@@ -32,28 +28,20 @@ class WindowAggOp final : public Operator {
   Status OnWatermark(int64_t watermark) override;
   Status Snapshot(uint64_t checkpoint_id, std::string& out) override;
   Status Restore(std::string_view in) override;
-  size_t MemoryUsage() const override;
 
  private:
   WindowAggOp() = default;
   Status EmitFired(runtime::RecordBatch fired, std::vector<runtime::RowKind>& kinds);
+  size_t StateMemory() const override;
 
-  std::string name_;
-  SideOutput* side_ = nullptr;
   int time_column_ = -1;
-  std::shared_ptr<const runtime::Schema> input_;
   std::shared_ptr<const runtime::Schema> output_;
-  CompiledKeys keys_;
-  CompiledAggregates aggs_;
-  std::unique_ptr<KeyInterner> interner_;
-  std::unique_ptr<runtime::JsonRowEncoder> late_encoder_;
   // Exactly one of the two pairs is set.
   std::unique_ptr<runtime::WindowAggregateOperator> window_;
   std::unique_ptr<runtime::WindowAggregateState> window_state_;
   std::unique_ptr<runtime::SessionAggregateOperator> session_;
   std::unique_ptr<runtime::SessionAggregateState> session_state_;
   std::unique_ptr<runtime::RecordBatchBuilder> fired_;
-  std::vector<uint32_t> ids_;
   std::vector<runtime::LateRecord> late_;
   std::vector<runtime::RowKind> kinds_;
 };
