@@ -65,6 +65,12 @@ Result<std::shared_ptr<const ScanDef>> ScanDef::Make(int id, const sql::SourceNo
     }
     def->physical_index.push_back(phys);
     def->metadata.push_back(meta);
+    // Per-row provenance is kept only for the metadata columns that use it: copying every
+    // record's partition key costs ~1-2% of a scan that never reads it (bench/pipeline).
+    def->needs_arrival |=
+        meta == MetadataKind::kArrivalTime || meta == MetadataKind::kSequenceNumber;
+    def->needs_offsets |= meta == MetadataKind::kSequenceNumber;
+    def->needs_partition_keys |= meta == MetadataKind::kPartitionKey;
   }
   if (def->raw_format &&
       (physical.size() != 1 || physical[0].type.kind != sql::TypeKind::kString)) {
@@ -106,14 +112,6 @@ Result<std::unique_ptr<ScanTask>> ScanTask::Make(std::shared_ptr<const ScanDef> 
 void ScanTask::AddShard(const ShardPosition& position) { shards_.push_back(position); }
 
 Status ScanTask::Step(uint32_t max_records, StepResult* result) {
-  // Per-row provenance is kept only for the metadata columns that use it: copying every
-  // record's partition key costs ~1-2% of a scan that never reads it (bench/pipeline).
-  bool need_arrival = false, need_offsets = false, need_keys = false;
-  for (MetadataKind m : def_->metadata) {
-    need_arrival |= m == MetadataKind::kArrivalTime || m == MetadataKind::kSequenceNumber;
-    need_offsets |= m == MetadataKind::kSequenceNumber;
-    need_keys |= m == MetadataKind::kPartitionKey;
-  }
   for (ShardPosition& pos : shards_) {
     FG_RETURN_IF_ERROR(
         log_->ReadInto(def_->stream, pos.shard, pos.next_offset, max_records, 8ull << 20, &read_));
@@ -142,9 +140,9 @@ Status ScanTask::Step(uint32_t max_records, StepResult* result) {
         }
       }
       for (size_t r = before; r < builder_->num_rows(); ++r) {
-        if (need_arrival) arrival_.push_back(rec.arrival_ms);
-        if (need_offsets) offsets_.push_back(rec.offset);
-        if (need_keys) partition_keys_.push_back(rec.partition_key);
+        if (def_->needs_arrival) arrival_.push_back(rec.arrival_ms);
+        if (def_->needs_offsets) offsets_.push_back(rec.offset);
+        if (def_->needs_partition_keys) partition_keys_.push_back(rec.partition_key);
       }
     }
     result->records += read.records.size();

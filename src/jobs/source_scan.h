@@ -39,7 +39,11 @@ struct ScanDef {
   // Per table column: index into `physical`, or -1 (metadata / computed).
   std::vector<int> physical_index;
   std::vector<MetadataKind> metadata;  // per table column
-  std::vector<int> computed;           // table columns computed by expression
+  // Which per-record facts the metadata columns read (copied per row only when needed).
+  bool needs_arrival = false;
+  bool needs_offsets = false;
+  bool needs_partition_keys = false;
+  std::vector<int> computed;  // table columns computed by expression
   runtime::JsonFormatOptions json;
   int rowtime_column = -1;  // -1: no WATERMARK clause
   int64_t watermark_delay_ms = 0;
