@@ -10,10 +10,12 @@
 #include <map>
 
 #include "common/logging.h"
+#include "jobs/key_interner.h"
 #include "jobs/sinks.h"
 #include "runtime/json_encoder.h"
 #include "sql/logical_plan.h"
 #include "store/object_store.h"
+#include "store/part_file_name.h"
 #include "store/part_file_writer.h"
 #include "store/sink_location.h"
 
@@ -41,18 +43,10 @@ void AppendEscaped(std::string_view v, std::string& out) {
   }
 }
 
-// 32 hex digits from the job's and sink's names: stable across restarts.
+// A uuid derived from the job's and the sink's names, so it is the same after a restart
+// (StartFresh finds what an earlier run of this sink left staged by it).
 std::string StableUuid(const std::string& job, const std::string& label) {
-  uint64_t h1 = 1469598103934665603ull, h2 = 0x9e3779b97f4a7c15ull;
-  for (char c : job + '\0' + label) {
-    h1 = (h1 ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-    h2 = (h2 ^ static_cast<unsigned char>(c)) * 0x100000001b3ull + 0x7f4a7c15;
-  }
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(h1),
-                static_cast<unsigned long long>(h2));
-  return std::string(buf, 8) + "-" + std::string(buf + 8, 4) + "-" + std::string(buf + 12, 4) +
-         "-" + std::string(buf + 16, 4) + "-" + std::string(buf + 20, 12);
+  return store::FormatUuid(HashKey(job + '\0' + label), HashKey(label + '\0' + job));
 }
 
 class FileSinkOp final : public Operator {

@@ -52,6 +52,10 @@ std::string RandomUuid() {
   uint64_t hi = gen(), lo = gen();
   hi = (hi & ~0xF000ull) | 0x4000ull;                  // version 4
   lo = (lo & ~(0xC000ull << 48)) | (0x8000ull << 48);  // variant 10xx
+  return FormatUuid(hi, lo);
+}
+
+std::string FormatUuid(uint64_t hi, uint64_t lo) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(36);

@@ -28,6 +28,9 @@ std::optional<PartFileId> ParsePartFileName(std::string_view name, std::string_v
 
 // A random RFC 4122 version-4 UUID, lowercase: 8-4-4-4-12 hex digits.
 std::string RandomUuid();
+// 128 bits as a UUID's text (8-4-4-4-12 lowercase hex digits), e.g. for a uuid derived
+// from a name so that it is stable across restarts.
+std::string FormatUuid(uint64_t hi, uint64_t lo);
 
 // A uuid or suffix must be usable inside a file name: [A-Za-z0-9._-], uuid non-empty.
 Status ValidateNamePart(std::string_view what, std::string_view value, bool allow_empty);
