@@ -258,6 +258,11 @@ int TimeUnitFromName(std::string_view name);
 
 // 1 match, 0 no match, -1 malformed pattern (escape not followed by %, _ or itself).
 int LikeMatch(std::string_view s, std::string_view p, int escape);
+// UTF-8: bytes of the sequence a lead byte starts (1 for an invalid one), code points in
+// `s`, and the byte offset of code point `cp` (clamped to the end).
+size_t Utf8Len(unsigned char lead);
+size_t CodePoints(std::string_view s);
+size_t ByteOffset(std::string_view s, int64_t cp);
 // Java's Double.toString: "22.5", "100.0", "1.0E7", "1.0E-4".
 void AppendJavaDouble(double v, std::string& out);
 

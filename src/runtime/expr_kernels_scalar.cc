@@ -23,30 +23,6 @@ std::string_view TrimSpaces(std::string_view s) {
   return s;
 }
 
-size_t Utf8Len(unsigned char c) {
-  if (c < 0x80) return 1;
-  if ((c >> 5) == 0x6) return 2;
-  if ((c >> 4) == 0xE) return 3;
-  if ((c >> 3) == 0x1E) return 4;
-  return 1;
-}
-
-size_t CodePoints(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
-// Byte offset of code point `cp` (clamped to the end).
-size_t ByteOffset(std::string_view s, int64_t cp) {
-  size_t i = 0;
-  while (cp > 0 && i < s.size()) {
-    i += Utf8Len(static_cast<unsigned char>(s[i]));
-    --cp;
-  }
-  return std::min(i, s.size());
-}
-
 int64_t FloorDiv(int64_t a, int64_t b) {
   int64_t q = a / b;
   if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
@@ -93,6 +69,30 @@ bool ParseInt(std::string_view s, T* out) {
 }
 
 }  // namespace
+
+size_t Utf8Len(unsigned char c) {
+  if (c < 0x80) return 1;
+  if ((c >> 5) == 0x6) return 2;
+  if ((c >> 4) == 0xE) return 3;
+  if ((c >> 3) == 0x1E) return 4;
+  return 1;
+}
+
+size_t CodePoints(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// Byte offset of code point `cp` (clamped to the end).
+size_t ByteOffset(std::string_view s, int64_t cp) {
+  size_t i = 0;
+  while (cp > 0 && i < s.size()) {
+    i += Utf8Len(static_cast<unsigned char>(s[i]));
+    --cp;
+  }
+  return std::min(i, s.size());
+}
 
 void AppendJavaDouble(double v, std::string& out) {
   if (std::isnan(v)) {

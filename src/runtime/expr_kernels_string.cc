@@ -17,30 +17,6 @@ using SV = std::string_view;
 // A result longer than this is NULL instead of exhausting memory (REPEAT, LPAD, RPAD).
 constexpr int64_t kMaxResultBytes = int64_t{1} << 28;
 
-size_t Utf8Len(unsigned char c) {
-  if (c < 0x80) return 1;
-  if ((c >> 5) == 0x6) return 2;
-  if ((c >> 4) == 0xE) return 3;
-  if ((c >> 3) == 0x1E) return 4;
-  return 1;
-}
-
-size_t CodePoints(SV s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
-// Byte offset of code point `cp` (clamped to the end).
-size_t ByteOffset(SV s, int64_t cp) {
-  size_t i = 0;
-  while (cp > 0 && i < s.size()) {
-    i += Utf8Len(static_cast<unsigned char>(s[i]));
-    --cp;
-  }
-  return std::min(i, s.size());
-}
-
 // 1-based code-point position of the first `needle` in `hay`, 0 if absent.
 int64_t Position(SV hay, SV needle) {
   size_t at = hay.find(needle);
