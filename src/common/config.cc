@@ -6,102 +6,11 @@
 #include <string_view>
 #include <tuple>
 
+#include "common/config_reader.h"
+
 namespace fluxgate {
-namespace {
 
-// Walks one TOML table, assigning known keys and collecting unknown ones.
-class TableReader {
- public:
-  TableReader(const toml::table& table, std::string prefix, std::string file)
-      : table_(table), prefix_(std::move(prefix)), file_(std::move(file)) {}
-
-  template <typename T>
-  void Read(const char* key, T& out) {
-    seen_.insert(key);
-    const toml::node* node = table_.get(key);
-    if (node == nullptr || !status_.ok()) return;
-    if constexpr (std::is_same_v<T, std::string>) {
-      if (auto v = node->value<std::string>()) {
-        out = *v;
-        return;
-      }
-      Fail(key, "expected a string");
-    } else if constexpr (std::is_same_v<T, std::optional<std::vector<std::string>>>) {
-      std::vector<std::string> items;
-      const toml::array* array = node->as_array();
-      for (size_t i = 0; array != nullptr && i < array->size(); ++i) {
-        auto v = array->get(i)->value<std::string>();
-        if (!v) {
-          array = nullptr;
-        } else {
-          items.push_back(*v);
-        }
-      }
-      if (array == nullptr) return Fail(key, "expected an array of strings");
-      out = std::move(items);
-    } else if constexpr (std::is_same_v<T, bool>) {
-      if (auto v = node->value_exact<bool>()) {
-        out = *v;
-        return;
-      }
-      Fail(key, "expected true or false");
-    } else {
-      auto v = node->value<int64_t>();
-      if (!v) return Fail(key, "expected an integer");
-      if (*v < 0) return Fail(key, "must not be negative");
-      out = static_cast<T>(*v);
-    }
-  }
-
-  const toml::table* Sub(const char* key) {
-    seen_.insert(key);
-    const toml::node* node = table_.get(key);
-    if (node == nullptr) return nullptr;
-    if (!node->is_table()) {
-      Fail(key, "expected a table");
-      return nullptr;
-    }
-    return node->as_table();
-  }
-
-  // An array of tables ([[prefix.key]]); nullptr if absent or not an array (then failed).
-  const toml::array* Tables(const char* key) {
-    seen_.insert(key);
-    const toml::node* node = table_.get(key);
-    if (node == nullptr) return nullptr;
-    const toml::array* array = node->as_array();
-    if (array == nullptr || !array->is_array_of_tables()) {
-      Fail(key, "expected an array of tables ([[...]])");
-      return nullptr;
-    }
-    return array;
-  }
-
-  Status Finish() {
-    if (!status_.ok()) return status_;
-    for (const auto& [k, v] : table_) {
-      if (!seen_.count(std::string(k.str()))) {
-        return Status::InvalidArgument(file_ + ": unknown config key '" + prefix_ +
-                                       std::string(k.str()) + "'");
-      }
-    }
-    return Status::Ok();
-  }
-
- private:
-  void Fail(const char* key, const char* what) {
-    if (status_.ok())
-      status_ = Status::InvalidArgument(file_ + ": config key '" + prefix_ + key + "': " + what);
-  }
-  const toml::table& table_;
-  std::string prefix_;
-  std::string file_;
-  std::set<std::string> seen_;
-  Status status_;
-};
-
-}  // namespace
-
+using config_internal::TableReader;
 Status LoadConfigFile(const std::string& path, ServeConfig& c) {
   toml::table root;
   try {
@@ -182,6 +91,10 @@ Status LoadConfigFile(const std::string& path, ServeConfig& c) {
     }
     FG_RETURN_IF_ERROR(r.Finish());
   }
+  if (const toml::table* t = top.Sub("ingest"))
+    FG_RETURN_IF_ERROR(LoadIngestConfig(*t, path, c.ingest));
+  if (const toml::table* t = top.Sub("auth")) FG_RETURN_IF_ERROR(LoadAuthConfig(*t, path, c.auth));
+  if (const toml::table* t = top.Sub("tls")) FG_RETURN_IF_ERROR(LoadTlsConfig(*t, path, c.tls));
   FG_RETURN_IF_ERROR(top.Finish());
   return ValidateConfig(c);
 }
@@ -219,6 +132,9 @@ Status ValidateConfig(const ServeConfig& c) {
   if (c.kinesis.account_id.size() != 12 ||
       c.kinesis.account_id.find_first_not_of("0123456789") != std::string::npos)
     return Status::InvalidArgument("kinesis.account_id must be 12 digits");
+  FG_RETURN_IF_ERROR(ValidateIngestConfig(c.ingest));
+  FG_RETURN_IF_ERROR(ValidateAuthConfig(c.auth));
+  FG_RETURN_IF_ERROR(ValidateTlsConfig(c.tls));
   return ValidateAlertsConfig(c.alerts);
 }
 

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "common/config_auth.h"
+#include "common/config_ingest.h"
 #include "common/status.h"
 
 namespace fluxgate {
@@ -76,6 +78,10 @@ struct ServeConfig {
     int64_t drain_timeout_ms = 5'000;    // how long shutdown waits for queues to empty
     std::vector<Subscription> subscriptions;
   } alerts;
+
+  IngestConfig ingest;  // [ingest]: MQTT subscriptions, HTTP records endpoint
+  AuthConfig auth;      // [auth]: SigV4 principals and permissions
+  TlsConfig tls;        // [tls]: certificate and key for every listener
 };
 
 // Reads a TOML file into `config` (only keys present override). InvalidArgument naming
