@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <cstring>
 
 #include "common/base64.h"
 
@@ -18,44 +19,71 @@ constexpr std::array<uint8_t, 256> MakeEscapeTable() {
 }
 constexpr auto kNeedsEscape = MakeEscapeTable();
 
+// True when one of the 8 bytes of `w` is < 0x20, '"' or '\\' (the classic SWAR
+// "has byte less than / equal to" tests): lets clean text be skipped a word at a time.
+inline bool WordNeedsEscape(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  const uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
+  const uint64_t q = w ^ (kOnes * '"'), b = w ^ (kOnes * '\\');
+  const uint64_t quote = (q - kOnes) & ~q & kHigh;
+  const uint64_t backslash = (b - kOnes) & ~b & kHigh;
+  return (below_space | quote | backslash) != 0;
+}
+
+// Appends the escape sequence of one byte that kNeedsEscape marks.
+void AppendEscape(unsigned char c, std::string& out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  switch (c) {
+    case '"':
+      out.append("\\\"");
+      break;
+    case '\\':
+      out.append("\\\\");
+      break;
+    case '\n':
+      out.append("\\n");
+      break;
+    case '\r':
+      out.append("\\r");
+      break;
+    case '\t':
+      out.append("\\t");
+      break;
+    case '\b':
+      out.append("\\b");
+      break;
+    case '\f':
+      out.append("\\f");
+      break;
+    default: {
+      const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
+      out.append(esc, 6);
+    }
+  }
+}
+
 }  // namespace
 
 void AppendJsonEscaped(std::string_view s, std::string& out) {
-  static constexpr char kHex[] = "0123456789abcdef";
   const char* p = s.data();
   const char* end = p + s.size();
   const char* run = p;  // start of the pending unescaped run, copied in one append
-  for (; p < end; ++p) {
-    const auto c = static_cast<unsigned char>(*p);
-    if (!kNeedsEscape[c]) continue;
-    out.append(run, p - run);
-    run = p + 1;
-    switch (c) {
-      case '"':
-        out.append("\\\"");
-        break;
-      case '\\':
-        out.append("\\\\");
-        break;
-      case '\n':
-        out.append("\\n");
-        break;
-      case '\r':
-        out.append("\\r");
-        break;
-      case '\t':
-        out.append("\\t");
-        break;
-      case '\b':
-        out.append("\\b");
-        break;
-      case '\f':
-        out.append("\\f");
-        break;
-      default: {
-        const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
-        out.append(esc, 6);
-      }
+  for (;;) {
+    while (end - p >= 8) {
+      uint64_t w;
+      std::memcpy(&w, p, 8);
+      if (WordNeedsEscape(w)) break;
+      p += 8;
+    }
+    if (p >= end) break;
+    // A word with something to escape, or the last few bytes: one byte at a time.
+    const char* stop = end - p >= 8 ? p + 8 : end;
+    for (; p < stop; ++p) {
+      const auto c = static_cast<unsigned char>(*p);
+      if (!kNeedsEscape[c]) continue;
+      out.append(run, p - run);
+      run = p + 1;
+      AppendEscape(c, out);
     }
   }
   out.append(run, end - run);

@@ -117,25 +117,22 @@ class FileSinkOp final : public Operator {
     const runtime::RecordBatch& b = chunk.batch;
     const size_t n = b.num_rows();
     if (n == 0) return Status::Ok();
-    std::vector<runtime::Column> cols;
-    cols.reserve(data_columns_.size());
-    for (int c : data_columns_) cols.push_back(b.column(c));
-    runtime::RecordBatch data = runtime::RecordBatch::FromColumns(data_schema_, std::move(cols), n);
-    std::string current, next;
+    std::string current;
     lines_.clear();
     for (size_t r = 0; r < n; ++r) {
-      next.clear();
-      PartitionOf(b, r, next);
-      if (r > 0 && next != current) {
-        FG_RETURN_IF_ERROR(Flush(current));
+      // Rows of a step mostly share their partition: the directory text is only built
+      // again when a partition column differs from the row before.
+      if (r == 0 || !SamePartition(b, r - 1, r)) {
+        if (r > 0) FG_RETURN_IF_ERROR(Flush(current));
+        current.clear();
+        PartitionOf(b, r, current);
       }
-      current.swap(next);
       if (raw_) {
-        const runtime::Column& col = data.column(0);
+        const runtime::Column& col = b.column(data_columns_[0]);
         if (col.IsValid(r)) lines_.append(col.String(r));
         lines_ += '\n';
       } else {
-        encoder_->AppendRow(data, r, lines_);
+        encoder_->AppendRow(b, data_columns_, r, lines_);
         lines_ += '\n';
       }
     }
@@ -175,6 +172,30 @@ class FileSinkOp final : public Operator {
   Status StartFresh() override { return writer_->StartFresh(); }
 
  private:
+  bool SamePartition(const runtime::RecordBatch& b, size_t a, size_t r) const {
+    for (int c : partition_columns_) {
+      const runtime::Column& col = b.column(c);
+      const bool null_a = col.IsNull(a);
+      if (null_a != col.IsNull(r)) return false;
+      if (null_a) continue;
+      switch (col.physical()) {
+        case runtime::PhysicalType::kString:
+          if (col.String(a) != col.String(r)) return false;
+          break;
+        case runtime::PhysicalType::kInt64:
+          if (col.Int64(a) != col.Int64(r)) return false;
+          break;
+        case runtime::PhysicalType::kBool:
+          if (col.Bool(a) != col.Bool(r)) return false;
+          break;
+        default:  // doubles and decimals: compare their text, as the directory name does
+          if (b.ValueToString(c, a) != b.ValueToString(c, r)) return false;
+          break;
+      }
+    }
+    return true;
+  }
+
   void PartitionOf(const runtime::RecordBatch& b, size_t row, std::string& out) const {
     for (size_t k = 0; k < partition_columns_.size(); ++k) {
       if (k > 0) out += '/';

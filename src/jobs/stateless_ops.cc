@@ -38,6 +38,14 @@ Result<std::unique_ptr<ProjectOp>> ProjectOp::Make(const std::vector<sql::BoundE
     FG_ASSIGN_OR_RETURN(auto program, runtime::ExprProgram::Compile(*e, input, options));
     op->programs_.push_back(std::move(program));
   }
+  op->last_use_.assign(exprs.size(), false);
+  for (size_t i = 0; i < exprs.size(); ++i) {
+    const int src = op->passthrough_[i];
+    if (src < 0) continue;
+    bool later = false;
+    for (size_t j = i + 1; j < exprs.size(); ++j) later |= op->passthrough_[j] == src;
+    op->last_use_[i] = !later;
+  }
   return op;
 }
 
@@ -55,9 +63,33 @@ Result<runtime::RecordBatch> ProjectOp::Apply(const runtime::RecordBatch& in) {
   return runtime::RecordBatch::FromColumns(output_, std::move(columns), in.num_rows());
 }
 
+Result<runtime::RecordBatch> ProjectOp::Apply(runtime::RecordBatch&& in) {
+  // Computed columns first, while every input column is still in place (each program keeps
+  // its result until its next Evaluate); then the output in order, passed-through columns
+  // moved out of the input on their last use instead of copied.
+  computed_.assign(programs_.size(), nullptr);
+  for (size_t i = 0; i < programs_.size(); ++i) {
+    if (passthrough_[i] >= 0) continue;
+    FG_ASSIGN_OR_RETURN(computed_[i], programs_[i]->Evaluate(in));
+  }
+  std::vector<runtime::Column> columns;
+  columns.reserve(programs_.size());
+  for (size_t i = 0; i < programs_.size(); ++i) {
+    const int src = passthrough_[i];
+    if (src < 0) {
+      columns.push_back(*computed_[i]);
+    } else if (last_use_[i]) {
+      columns.push_back(std::move(in.mutable_column(src)));
+    } else {
+      columns.push_back(in.column(src));
+    }
+  }
+  return runtime::RecordBatch::FromColumns(output_, std::move(columns), in.num_rows());
+}
+
 Status ProjectOp::Push(int, Chunk chunk) {
   if (chunk.num_rows() == 0) return Status::Ok();
-  FG_ASSIGN_OR_RETURN(runtime::RecordBatch out, Apply(chunk.batch));
+  FG_ASSIGN_OR_RETURN(runtime::RecordBatch out, Apply(std::move(chunk.batch)));
   chunk.batch = std::move(out);
   return Emit(std::move(chunk));
 }

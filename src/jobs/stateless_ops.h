@@ -43,12 +43,16 @@ class ProjectOp final : public Operator {
   }
   // The projection itself, for callers that are not operators (sources' computed columns).
   Result<runtime::RecordBatch> Apply(const runtime::RecordBatch& in);
+  // The same, taking the input's passed-through columns instead of copying them.
+  Result<runtime::RecordBatch> Apply(runtime::RecordBatch&& in);
 
  private:
   int64_t watermark_ = INT64_MIN;  // CURRENT_WATERMARK reads it
   std::vector<std::unique_ptr<runtime::ExprProgram>> programs_;
   // Expressions that only read a column are copied without a program.
   std::vector<int> passthrough_;
+  std::vector<bool> last_use_;  // passthrough_[i]'s input column is not used after i
+  std::vector<const runtime::Column*> computed_;
   std::shared_ptr<const runtime::Schema> output_;
 };
 

@@ -52,10 +52,24 @@ void Column::AppendNull() {
   }
 }
 
+void Column::PushValidRun(size_t n) {
+  size_t i = size_;
+  const size_t end = size_ + n;
+  valid_.resize((end + 63) / 64, 0);
+  for (; i < end && (i & 63) != 0; ++i) valid_[i >> 6] |= uint64_t{1} << (i & 63);
+  for (; i + 64 <= end; i += 64) valid_[i >> 6] = ~uint64_t{0};
+  for (; i < end; ++i) valid_[i >> 6] |= uint64_t{1} << (i & 63);
+  size_ = end;
+}
+
 void Column::Truncate(size_t n) {
   if (n >= size_) return;
-  for (size_t row = n; row < size_; ++row) {
-    if (IsNull(row)) --null_count_;
+  if (n == 0) {
+    null_count_ = 0;
+  } else if (null_count_ != 0) {
+    for (size_t row = n; row < size_; ++row) {
+      if (IsNull(row)) --null_count_;
+    }
   }
   size_ = n;
   valid_.resize((n + 63) / 64);

@@ -80,6 +80,13 @@ class Column {
     chars_.append(v.data(), v.size());
     offsets_.push_back(static_cast<uint32_t>(chars_.size()));
   }
+  // Appends n non-NULL values and returns where the caller writes them: kernels that fill a
+  // whole batch set the validity bits a word at a time instead of one per value.
+  uint8_t* AppendValidBools(size_t n) {
+    PushValidRun(n);
+    b_.resize(size_);
+    return b_.data() + size_ - n;
+  }
   // Drops rows [n, size()); used to roll back a partly appended record.
   void Truncate(size_t n);
   // Empties the column but keeps its buffers' capacity.
@@ -89,7 +96,8 @@ class Column {
   size_t MemoryUsage() const;
 
  private:
-  void PushValid(bool valid) {
+  void PushValidRun(size_t n);
+  [[gnu::always_inline]] void PushValid(bool valid) {
     if ((size_ & 63) == 0) valid_.push_back(0);
     if (valid) {
       valid_.back() |= uint64_t{1} << (size_ & 63);

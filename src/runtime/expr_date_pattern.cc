@@ -186,6 +186,13 @@ const char* DatePattern::Compile(std::string_view p, Dialect dialect) {
     i = j;
   }
   if (depth != 0) return "unclosed '[' in the date pattern";
+  constant_span_micros_ = 3'600'000'000;
+  for (const Token& t : tokens_) {
+    if (t.kind != Kind::kField) continue;
+    if (t.letter == 'm' && constant_span_micros_ > 60'000'000) constant_span_micros_ = 60'000'000;
+    if (t.letter == 's' && constant_span_micros_ > 1'000'000) constant_span_micros_ = 1'000'000;
+    if (t.letter == 'S' || t.letter == 'n' || t.letter == 'A') constant_span_micros_ = 0;
+  }
   for (size_t k = 0; k + 1 < tokens_.size(); ++k) {
     if (tokens_[k].kind == Kind::kField && IsNumericField(tokens_[k])) {
       tokens_[k].abutting = tokens_[k + 1].kind == Kind::kField && IsNumericField(tokens_[k + 1]);

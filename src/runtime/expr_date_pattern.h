@@ -42,6 +42,11 @@ class DatePattern {
 
   const std::string& text() const { return text_; }
 
+  // Format() gives the same text for every instant of an aligned UTC span this long (an
+  // hour for 'yyyy-MM-dd HH', a minute with 'mm', a second with 'ss'); 0 with fractions.
+  // Lets callers reuse the text of the previous row when it falls in the same span.
+  int64_t constant_span_micros() const { return constant_span_micros_; }
+
  private:
   enum class Kind : uint8_t { kField, kLiteral, kOptStart, kOptEnd };
   struct Token {
@@ -62,6 +67,7 @@ class DatePattern {
   std::string literals_;
   std::string text_;
   Dialect dialect_ = Dialect::kJavaTime;
+  int64_t constant_span_micros_ = 0;
 };
 
 }  // namespace fluxgate::runtime

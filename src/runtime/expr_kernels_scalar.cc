@@ -106,6 +106,33 @@ void AppendJavaDouble(double v, std::string& out) {
   char buf[64];
   const double a = std::fabs(v);
   if (a == 0 || (a >= 1e-3 && a < 1e7)) {
+    // Readings mostly have a few decimals: find the fewest (up to 4) that give back `v`
+    // exactly, which is the shortest text to_chars would find (at these magnitudes two
+    // 4-decimal texts cannot both round to one double), without its general algorithm.
+    static constexpr double kPow10[] = {1, 10, 100, 1000, 10000};
+    for (int k = 0; k <= 4; ++k) {
+      const double m = std::nearbyint(a * kPow10[k]);
+      if (m / kPow10[k] != a) continue;
+      auto whole = static_cast<uint64_t>(m);
+      const auto scale = static_cast<uint64_t>(kPow10[k]);
+      uint64_t frac = whole % scale;
+      whole /= scale;
+      if (std::signbit(v)) out += '-';
+      auto r = std::to_chars(buf, buf + sizeof(buf), whole);
+      out.append(buf, r.ptr - buf);
+      out += '.';
+      if (k == 0) {
+        out += '0';
+        return;
+      }
+      char digits[4];
+      for (int d = k - 1; d >= 0; --d) {
+        digits[d] = static_cast<char>('0' + frac % 10);
+        frac /= 10;
+      }
+      out.append(digits, k);
+      return;
+    }
     auto res = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::fixed);
     std::string_view s(buf, res.ptr - buf);
     out += s;

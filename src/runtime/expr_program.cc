@@ -209,6 +209,27 @@ size_t ArithDec(const ExprInstr& ins, const Column& a, const Column& b, Column& 
 
 template <class T>
 void CompareKernel(const Column& a, const Column& b, Column& out, size_t n, int sub) {
+  if (a.NoNulls() && b.NoNulls() && sub != kDistinct && sub != kNotDistinct) {
+    // No NULL on either side: one tight loop per operator, validity set in bulk.
+    uint8_t* r = out.AppendValidBools(n);
+    auto fill = [&](auto op) {
+      for (size_t i = 0; i < n; ++i) r[i] = op(ColumnValue<T>(a, i), ColumnValue<T>(b, i));
+    };
+    switch (sub) {
+      case kEq:
+        return fill([](const T& x, const T& y) { return x == y; });
+      case kNe:
+        return fill([](const T& x, const T& y) { return !(x == y); });
+      case kLt:
+        return fill([](const T& x, const T& y) { return x < y; });
+      case kLe:
+        return fill([](const T& x, const T& y) { return x <= y; });
+      case kGt:
+        return fill([](const T& x, const T& y) { return x > y; });
+      default:
+        return fill([](const T& x, const T& y) { return x >= y; });
+    }
+  }
   for (size_t i = 0; i < n; ++i) {
     const bool an = a.IsNull(i), bn = b.IsNull(i);
     if (sub == kDistinct || sub == kNotDistinct) {
@@ -263,6 +284,17 @@ void Compare(const ExprInstr& ins, const Column& a, const Column& b, Column& out
 
 // Three-valued AND (is_and) / OR.
 void Logic(bool is_and, const Column& a, const Column& b, Column& out, size_t n) {
+  if (a.NoNulls() && b.NoNulls()) {
+    uint8_t* r = out.AppendValidBools(n);
+    const uint8_t* x = a.bool_data();
+    const uint8_t* y = b.bool_data();
+    if (is_and) {
+      for (size_t i = 0; i < n; ++i) r[i] = x[i] & y[i];
+    } else {
+      for (size_t i = 0; i < n; ++i) r[i] = x[i] | y[i];
+    }
+    return;
+  }
   // For AND the dominant value is FALSE, for OR it is TRUE.
   const bool dominant = !is_and;
   for (size_t i = 0; i < n; ++i) {
@@ -760,6 +792,13 @@ Result<const Column*> ExprProgram::Evaluate(const RecordBatch& batch) {
   for (const auto& ip : instrs_) {
     const ExprInstr& ins = *ip;
     Column& out = *scratch_[ins.out - num_inputs_];
+    if (ins.op == ExprOp::kConst) {
+      // Only this instruction writes its register, so the rows a previous batch filled
+      // with the constant stay valid: adjust the length instead of refilling.
+      out.Truncate(n);
+      for (size_t i = out.size(); i < n; ++i) AppendValueFrom(*ins.constant, 0, out);
+      continue;
+    }
     out.Clear();
     out.Reserve(n);
     const uint8_t* g = ins.guard >= 0 ? regs_[ins.guard]->bool_data() : nullptr;

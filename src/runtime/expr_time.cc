@@ -190,6 +190,10 @@ struct DatePatternState final : ExprState {
   bool has_cached = false;
   bool cached_ok = false;
   DatePattern cached;
+  // DATE_FORMAT with the constant pattern: the last span formatted and its text (telemetry
+  // rows arrive in time order, so consecutive rows mostly share their hour).
+  int64_t last_span = INT64_MIN;
+  std::string last_text;
 
   // The pattern for `row`: the constant one, or the text of `fmt` (nullptr if invalid).
   const DatePattern* For(const Column* fmt, size_t row) {
@@ -375,6 +379,17 @@ size_t RunTimeKernel(const ExprInstr& ins, const std::vector<const Column*>& reg
         }
         if (p == nullptr) {
           out.AppendNull();
+          continue;
+        }
+        const int64_t span = p->constant_span_micros();
+        if (fmt == nullptr && span > 0) {
+          const int64_t bucket = FloorDiv(us, span);
+          if (bucket != patterns->last_span) {
+            patterns->last_text.clear();
+            p->Format(us, patterns->last_text);
+            patterns->last_span = bucket;
+          }
+          out.AppendString(patterns->last_text);
           continue;
         }
         env.buf.clear();

@@ -29,14 +29,20 @@ JsonRowEncoder::JsonRowEncoder(std::shared_ptr<const Schema> schema, JsonFormatO
     AppendJsonEscaped(schema_->field(i).name, p);
     p += "\":";
     member_prefixes_.push_back(std::move(p));
+    identity_.push_back(static_cast<int>(i));
   }
 }
 
 void JsonRowEncoder::AppendRow(const RecordBatch& batch, size_t row, std::string& out) const {
+  AppendRow(batch, identity_, row, out);
+}
+
+void JsonRowEncoder::AppendRow(const RecordBatch& batch, const std::vector<int>& columns,
+                               size_t row, std::string& out) const {
   if (schema_->size() == 0) out += '{';
   for (size_t c = 0; c < schema_->size(); ++c) {
     out += member_prefixes_[c];
-    const Column& col = batch.column(c);
+    const Column& col = batch.column(columns[c]);
     if (col.IsNull(row)) {
       out += "null";
       continue;

@@ -23,6 +23,10 @@ class JsonRowEncoder {
 
   // Appends the object for `row` (no newline).
   void AppendRow(const RecordBatch& batch, size_t row, std::string& out) const;
+  // The same with the schema's field i read from batch column columns[i], so a sink can
+  // encode some of a batch's columns without copying them into a batch of their own.
+  void AppendRow(const RecordBatch& batch, const std::vector<int>& columns, size_t row,
+                 std::string& out) const;
   // Appends every row, each followed by '\n'.
   void AppendJsonLines(const RecordBatch& batch, std::string& out) const;
 
@@ -30,6 +34,7 @@ class JsonRowEncoder {
   std::shared_ptr<const Schema> schema_;
   JsonFormatOptions options_;
   std::vector<std::string> member_prefixes_;  // "\"name\":" pre-escaped, with separators
+  std::vector<int> identity_;                 // 0..n-1: AppendRow without a column map
 };
 
 // Appends a double as Flink's JSON writer would (see above).

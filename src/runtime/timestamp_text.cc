@@ -1,5 +1,9 @@
 #include "runtime/timestamp_text.h"
 
+#include <charconv>
+#include <cstdint>
+#include <cstring>
+
 namespace fluxgate::runtime {
 namespace {
 
@@ -242,39 +246,71 @@ const char* ParseTimestampLenient(std::string_view s, ParsedTimestamp* out) {
   return nullptr;
 }
 
+namespace {
+
+// "00".."99", so two digits cost one table read instead of two divisions.
+constexpr char kDigitPairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+inline void PutTwo(unsigned v, char* p) { std::memcpy(p, kDigitPairs + 2 * v, 2); }
+
+// The civil date of an epoch day, remembered for the last few days seen on this thread:
+// rows written together mostly come from one or two days (event time, processing time).
+struct CivilDate {
+  int64_t days = INT64_MIN;
+  int64_t year = 0;
+  unsigned month = 0, day = 0;
+};
+
+const CivilDate& CachedCivil(int64_t days) {
+  thread_local CivilDate cache[4];
+  CivilDate& slot = cache[static_cast<uint64_t>(days) & 3];
+  if (slot.days != days) {
+    CivilFromDays(days, &slot.year, &slot.month, &slot.day);
+    slot.days = days;
+  }
+  return slot;
+}
+
+}  // namespace
+
 void AppendTimestamp(int64_t value, int64_t unit_per_second, int precision, TimestampStyle style,
                      bool trim_fraction, bool utc_suffix, std::string& out) {
   int64_t secs = FloorDiv(value, unit_per_second);
   int64_t frac = value - secs * unit_per_second;  // 0 <= frac < unit_per_second
   int64_t days = FloorDiv(secs, 86400);
-  int64_t sod = secs - days * 86400;
-  int64_t y;
-  unsigned m, d;
-  CivilFromDays(days, &y, &m, &d);
+  const auto sod = static_cast<unsigned>(secs - days * 86400);
+  const CivilDate& civil = CachedCivil(days);
   char buf[64];
   int n = 0;
-  auto put = [&](int64_t v, int width) {
-    for (int k = width - 1; k >= 0; --k) {
-      buf[n + k] = static_cast<char>('0' + v % 10);
-      v /= 10;
-    }
-    n += width;
-  };
+  int64_t y = civil.year;
   if (y < 0) {
     buf[n++] = '-';
     y = -y;
   }
-  put(y, 4);
+  if (y < 10000) {
+    PutTwo(static_cast<unsigned>(y / 100), buf + n);
+    PutTwo(static_cast<unsigned>(y % 100), buf + n + 2);
+    n += 4;
+  } else {
+    auto r = std::to_chars(buf + n, buf + 32, y);
+    n = static_cast<int>(r.ptr - buf);
+  }
   buf[n++] = '-';
-  put(m, 2);
+  PutTwo(civil.month, buf + n);
+  n += 2;
   buf[n++] = '-';
-  put(d, 2);
+  PutTwo(civil.day, buf + n);
+  n += 2;
   buf[n++] = style == TimestampStyle::kIso ? 'T' : ' ';
-  put(sod / 3600, 2);
-  buf[n++] = ':';
-  put(sod / 60 % 60, 2);
-  buf[n++] = ':';
-  put(sod % 60, 2);
+  PutTwo(sod / 3600, buf + n);
+  buf[n + 2] = ':';
+  PutTwo(sod / 60 % 60, buf + n + 3);
+  buf[n + 5] = ':';
+  PutTwo(sod % 60, buf + n + 6);
+  n += 8;
   int unit_digits = unit_per_second == 1000 ? 3 : 6;
   int digits = precision < unit_digits ? precision : unit_digits;
   // Drop digits below the declared precision, then trailing zeros if trimming.
@@ -287,7 +323,11 @@ void AppendTimestamp(int64_t value, int64_t unit_per_second, int precision, Time
   }
   if (digits > 0) {
     buf[n++] = '.';
-    put(frac, digits);
+    for (int k = digits - 1; k >= 0; --k) {
+      buf[n + k] = static_cast<char>('0' + frac % 10);
+      frac /= 10;
+    }
+    n += digits;
   }
   if (utc_suffix) buf[n++] = 'Z';
   out.append(buf, n);

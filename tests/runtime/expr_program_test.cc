@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <limits>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -133,6 +134,60 @@ TEST_F(ExprTest, ColumnsAndLiterals) {
   EXPECT_EQ(Eval("CAST(NULL AS INT)"), (V{"NULL", "NULL", "NULL", "NULL"}));
   EXPECT_EQ(Eval("NULL IS NULL"), (V{"TRUE", "TRUE", "TRUE", "TRUE"}));
   EXPECT_EQ(Eval("TIMESTAMP '2026-11-25 19:05:00.123'")[0], "2026-11-25 19:05:00.123");
+}
+
+// One compiled program over batches of changing sizes, with and without NULLs: the
+// constant registers kept from the batch before, the NULL-free comparison and AND/OR
+// loops (validity set a word at a time, across word edges) and the general ones must all
+// give what each row says.
+TEST_F(ExprTest, ProgramReusedOverBatchesOfChangingSizes) {
+  auto p = CompileExpr("(s = 'temperature' AND d > 80) OR (i >= 100 AND f) OR s LIKE 'x%'");
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  std::mt19937 rng(5);
+  const char* kNames[] = {"temperature", "pressure", "xylophone", "temp"};
+  for (size_t n : {130, 1, 64, 200, 63, 0, 129, 7}) {
+    const bool with_nulls = n % 2 == 1;
+    RecordBatchBuilder bb(schema_);
+    std::vector<std::string> expected;
+    for (size_t r = 0; r < n; ++r) {
+      const int64_t i = static_cast<int64_t>(rng() % 200);
+      const double d = static_cast<double>(rng() % 160);
+      const std::string name = kNames[rng() % 4];
+      const bool f = rng() % 2 == 0;
+      const bool f_null = with_nulls && rng() % 5 == 0;
+      bb.column(0).AppendInt64(i);
+      bb.column(1).AppendInt64(0);
+      bb.column(2).AppendDouble(d);
+      bb.column(3).AppendDecimal(0);
+      bb.column(4).AppendString(name);
+      bb.column(5).AppendInt64(0);
+      if (f_null) {
+        bb.column(6).AppendNull();
+      } else {
+        bb.column(6).AppendBool(f);
+      }
+      bb.column(7).AppendBool(false);
+      bb.CommitRow();
+      const bool a = name == "temperature" && d > 80;
+      const bool c = name[0] == 'x';
+      // (i >= 100 AND f): NULL when f is NULL and i >= 100, FALSE when i < 100.
+      if (a || c || (i >= 100 && !f_null && f)) {
+        expected.push_back("TRUE");
+      } else if (i >= 100 && f_null) {
+        expected.push_back("NULL");
+      } else {
+        expected.push_back("FALSE");
+      }
+    }
+    RecordBatch batch = bb.Finish();
+    auto col = (*p)->Evaluate(batch);
+    ASSERT_TRUE(col.ok()) << col.status().message();
+    ASSERT_EQ((*col)->size(), n);
+    for (size_t r = 0; r < n; ++r) {
+      const std::string got = (*col)->IsNull(r) ? "NULL" : ((*col)->Bool(r) ? "TRUE" : "FALSE");
+      ASSERT_EQ(got, expected[r]) << "batch of " << n << ", row " << r;
+    }
+  }
 }
 
 TEST_F(ExprTest, IntegerArithmetic) {

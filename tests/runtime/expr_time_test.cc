@@ -174,6 +174,40 @@ TEST_F(ExprTime, DateFormatHivePartitions) {
       (V{"2020-12-30 12:13:14.123", "2021-01-03 00:00:00.000", "1969-12-31 23:59:59.999", "NULL"}));
 }
 
+// DATE_FORMAT reuses the previous row's text while rows stay within the span its pattern
+// cannot tell apart (an hour for 'HH'); the text must still change exactly at the span's
+// edges, across batches of one compiled program too.
+TEST_F(ExprTime, DateFormatReusesTextOnlyWithinTheSpan) {
+  auto program = CompileExpr("DATE_FORMAT(ts, 'yyyy-MM-dd HH')");
+  ASSERT_TRUE(program.ok()) << program.status().message();
+  auto minutes = CompileExpr("DATE_FORMAT(ts, 'HH:mm')");
+  ASSERT_TRUE(minutes.ok()) << minutes.status().message();
+  auto millis = CompileExpr("DATE_FORMAT(ts, 'ss.SSS')");
+  ASSERT_TRUE(millis.ok()) << millis.status().message();
+  SetRows({{nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, "2020-12-31 23:59:59.999"},
+           {nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, "2021-01-01 00:00:00.000"},
+           {nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, "2021-01-01 00:59:59.999"},
+           {nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, "2020-12-31 23:00:00.000"},
+           {nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr},
+           {nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, "1969-12-31 23:30:00.001"}});
+  auto col = (*program)->Evaluate(batch_);
+  ASSERT_TRUE(col.ok());
+  EXPECT_EQ(Texts(**col), (V{"2020-12-31 23", "2021-01-01 00", "2021-01-01 00", "2020-12-31 23",
+                             "NULL", "1969-12-31 23"}));
+  auto m = (*minutes)->Evaluate(batch_);
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(Texts(**m), (V{"23:59", "00:00", "00:59", "23:00", "NULL", "23:30"}));
+  auto s = (*millis)->Evaluate(batch_);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(Texts(**s), (V{"59.999", "00.000", "59.999", "00.000", "NULL", "00.001"}));
+  // The next batch starts in the hour the last one ended in, then leaves it.
+  SetRows({{nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, "1969-12-31 23:59:59.999"},
+           {nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, "1970-01-01 00:00:00.000"}});
+  col = (*program)->Evaluate(batch_);
+  ASSERT_TRUE(col.ok());
+  EXPECT_EQ(Texts(**col), (V{"1969-12-31 23", "1970-01-01 00"}));
+}
+
 TEST_F(ExprTime, DateFormatLetters) {
   EXPECT_EQ(Eval("DATE_FORMAT(ts, 'yy/M/d h:mm a')"),
             (V{"20/12/30 12:13 PM", "21/1/3 12:00 AM", "69/12/31 11:59 PM", "NULL"}));

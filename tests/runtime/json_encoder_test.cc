@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <charconv>
 #include <cmath>
+#include <random>
 
 #include "runtime/json_decoder.h"
 
@@ -92,6 +94,34 @@ TEST(JsonRowEncoder, DoublesAsJavaWritesThem) {
   EXPECT_EQ(text(0.001), "0.001");
   EXPECT_EQ(text(-0.0), "-0.0");
   EXPECT_EQ(text(std::nan("")), "\"NaN\"");
+  EXPECT_EQ(text(-12.25), "-12.25");
+  EXPECT_EQ(text(1000000.0), "1000000.0");
+  EXPECT_EQ(text(9999999.9999), "9999999.9999");
+  EXPECT_EQ(text(0.0015), "0.0015");
+}
+
+// Values with up to four decimals take a shortcut; every value must still print as the
+// shortest text that reads back as it (what to_chars finds), decimals or not.
+TEST(JsonRowEncoder, DoubleShortcutMatchesShortestText) {
+  std::mt19937_64 rng(11);
+  for (int k = 0; k < 300000; ++k) {
+    const int decimals = static_cast<int>(rng() % 8);
+    const double scale = std::pow(10.0, decimals);
+    double v =
+        static_cast<double>(static_cast<int64_t>(rng() % 20'000'000'000ull) - 10'000'000'000ll) /
+        scale;
+    if (k % 5 == 0) v = std::ldexp(static_cast<double>(rng() % (1ull << 53)), -30);
+    if (k % 7 == 0) v = std::nextafter(v, 1e300);
+    const double a = std::fabs(v);
+    if (!(a == 0 || (a >= 1e-3 && a < 1e7))) continue;
+    char buf[64];
+    auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+    std::string expected(buf, r.ptr);
+    if (expected.find('.') == std::string::npos) expected += ".0";
+    std::string got;
+    AppendJsonDouble(v, got);
+    ASSERT_EQ(got, expected) << std::hexfloat << v;
+  }
 }
 
 }  // namespace
