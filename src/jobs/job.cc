@@ -278,6 +278,11 @@ class JobImpl final : public Job {
       generators_.push_back(std::make_unique<runtime::WatermarkGenerator>(wo, ctx_.clock));
       input_of_.emplace_back();
     }
+    // Scans of one stream share their reads (see ReadCache) when there is more than one.
+    std::map<std::string, int> scans_of_stream;
+    for (const auto& scan : plan_.scans) ++scans_of_stream[scan->stream];
+    read_caches_.clear();
+    for (int j = 0; j < p; ++j) read_caches_.push_back(std::make_unique<ReadCache>());
     for (size_t id = 0; id < n; ++id) {
       const PhysicalNode& node = plan_.nodes[id];
       if (node.scan < 0) continue;
@@ -285,6 +290,9 @@ class JobImpl final : public Job {
         FG_ASSIGN_OR_RETURN(
             auto task, ScanTask::Make(plan_.scans[node.scan], ctx_.log, side_.get(), ctx_.clock));
         task->set_output(outputs_[id][j].get());
+        if (scans_of_stream[plan_.scans[node.scan]->stream] > 1) {
+          task->set_read_cache(read_caches_[j].get());
+        }
         scan_tasks_[node.scan].push_back(std::move(task));
       }
     }
@@ -334,8 +342,15 @@ class JobImpl final : public Job {
       } else if (initial && !is_resumed_) {
         switch (conn.start_position) {
           case sql::StartPosition::kLatest: {
-            FG_ASSIGN_OR_RETURN(auto bounds, ctx_.log->ShardBounds(scan.stream, shard.index));
-            pos.next_offset = bounds.second;
+            // Every table reading this stream from LATEST starts at the same offset, so
+            // their reads can be shared (ReadCache) even while records arrive.
+            auto key = std::make_pair(scan.stream, shard.index);
+            auto it = latest_at_start_.find(key);
+            if (it == latest_at_start_.end()) {
+              FG_ASSIGN_OR_RETURN(auto bounds, ctx_.log->ShardBounds(scan.stream, shard.index));
+              it = latest_at_start_.emplace(key, bounds.second).first;
+            }
+            pos.next_offset = it->second;
             break;
           }
           case sql::StartPosition::kTrimHorizon:
@@ -460,6 +475,7 @@ class JobImpl final : public Job {
     FG_RETURN_IF_ERROR(pool_->Run(p, [&](int j) -> Status {
       auto& results = step_results_[j];
       results.resize(scan_tasks_.size());
+      read_caches_[j]->NewStep();
       for (size_t s = 0; s < scan_tasks_.size(); ++s) {
         FG_RETURN_IF_ERROR(scan_tasks_[s][j]->Step(ctx_.read_batch_records, &results[s]));
       }
@@ -620,8 +636,11 @@ class JobImpl final : public Job {
   std::vector<std::unique_ptr<Operator>> query_ops_;
   std::vector<std::unique_ptr<ExchangeBuffer>> exchanges_;
   std::vector<std::vector<std::unique_ptr<ScanTask>>> scan_tasks_;        // [scan][partition]
+  std::vector<std::unique_ptr<ReadCache>> read_caches_;                   // [partition]
   std::vector<std::unique_ptr<runtime::WatermarkGenerator>> generators_;  // [scan]
-  std::vector<std::map<uint32_t, size_t>> input_of_;             // [scan]: shard -> generator input
+  std::vector<std::map<uint32_t, size_t>> input_of_;  // [scan]: shard -> generator input
+  // LATEST resolved once per (stream, shard) when the job first starts.
+  std::map<std::pair<std::string, uint32_t>, uint64_t> latest_at_start_;
   std::vector<std::vector<ScanTask::StepResult>> step_results_;  // [partition][scan]
   std::vector<int64_t> scan_watermarks_;
   uint64_t next_checkpoint_id_ = 1;

@@ -109,13 +109,53 @@ Result<std::unique_ptr<ScanTask>> ScanTask::Make(std::shared_ptr<const ScanDef> 
   return task;
 }
 
+void ReadCache::NewStep() {
+  for (auto& e : entries_) e->valid = false;
+}
+
+Result<const log::ReadResult*> ReadCache::Read(log::LogManager* log, const std::string& stream,
+                                               uint32_t shard, uint64_t offset,
+                                               uint32_t max_records, uint64_t max_bytes) {
+  Entry* entry = nullptr;
+  for (auto& e : entries_) {
+    if (e->shard == shard && e->stream == stream) {
+      entry = e.get();
+      break;
+    }
+  }
+  if (entry == nullptr) {
+    entries_.push_back(std::make_unique<Entry>());
+    entry = entries_.back().get();
+    entry->stream = stream;
+    entry->shard = shard;
+  } else if (entry->valid && entry->offset == offset && entry->max_records == max_records &&
+             entry->max_bytes == max_bytes) {
+    ++hits_;
+    return &entry->result;
+  }
+  entry->valid = false;
+  FG_RETURN_IF_ERROR(log->ReadInto(stream, shard, offset, max_records, max_bytes, &entry->result));
+  entry->offset = offset;
+  entry->max_records = max_records;
+  entry->max_bytes = max_bytes;
+  entry->valid = true;
+  return &entry->result;
+}
+
 void ScanTask::AddShard(const ShardPosition& position) { shards_.push_back(position); }
 
 Status ScanTask::Step(uint32_t max_records, StepResult* result) {
+  constexpr uint64_t kMaxReadBytes = 8ull << 20;
   for (ShardPosition& pos : shards_) {
-    FG_RETURN_IF_ERROR(
-        log_->ReadInto(def_->stream, pos.shard, pos.next_offset, max_records, 8ull << 20, &read_));
-    const log::ReadResult& read = read_;
+    const log::ReadResult* read_ptr = &read_;
+    if (cache_ != nullptr) {
+      FG_ASSIGN_OR_RETURN(read_ptr, cache_->Read(log_, def_->stream, pos.shard, pos.next_offset,
+                                                 max_records, kMaxReadBytes));
+    } else {
+      FG_RETURN_IF_ERROR(log_->ReadInto(def_->stream, pos.shard, pos.next_offset, max_records,
+                                        kMaxReadBytes, &read_));
+    }
+    const log::ReadResult& read = *read_ptr;
     if (read.records.empty()) {
       pos.next_offset = std::max<uint64_t>(pos.next_offset, read.next_offset);
       continue;

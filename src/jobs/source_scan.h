@@ -57,6 +57,36 @@ struct ShardPosition {
   int64_t shard_created_ms = 0;
 };
 
+// The records a task read this step, by (stream, shard): two tables over one stream (the
+// shipped pipeline's JSON source and raw archive) read each shard once per step instead of
+// twice when they are at the same offset, which they are when they started together.
+// One per parallel task; used by that task's thread only.
+class ReadCache {
+ public:
+  // Forgets what was read (the entries keep their buffers for the next step).
+  void NewStep();
+  // The records of ReadInto(stream, shard, offset, max_records, max_bytes): those read
+  // earlier in this step with the same arguments, else freshly read. Valid until the next
+  // Read of the same shard or NewStep().
+  Result<const log::ReadResult*> Read(log::LogManager* log, const std::string& stream,
+                                      uint32_t shard, uint64_t offset, uint32_t max_records,
+                                      uint64_t max_bytes);
+  uint64_t hits() const { return hits_; }
+
+ private:
+  struct Entry {
+    std::string stream;
+    uint32_t shard = 0;
+    uint64_t offset = 0;
+    uint32_t max_records = 0;
+    uint64_t max_bytes = 0;
+    bool valid = false;
+    log::ReadResult result;
+  };
+  std::vector<std::unique_ptr<Entry>> entries_;
+  uint64_t hits_ = 0;
+};
+
 class ScanTask {
  public:
   // `log` and `side` must outlive the task.
@@ -67,6 +97,8 @@ class ScanTask {
   void AddShard(const ShardPosition& position);
   const std::vector<ShardPosition>& shards() const { return shards_; }
   void set_output(Output* output) { output_ = output; }
+  // Reads through `cache` (shared with the task's other scans) instead of directly.
+  void set_read_cache(ReadCache* cache) { cache_ = cache; }
 
   struct StepResult {
     uint64_t records = 0;
@@ -83,6 +115,7 @@ class ScanTask {
   log::LogManager* log_ = nullptr;
   SideOutput* side_ = nullptr;
   Output* output_ = nullptr;
+  ReadCache* cache_ = nullptr;
   std::vector<ShardPosition> shards_;
   std::unique_ptr<runtime::JsonDecoder> decoder_;
   std::unique_ptr<runtime::RecordBatchBuilder> builder_;
