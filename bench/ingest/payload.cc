@@ -5,7 +5,7 @@
 #include <random>
 
 #include "common/base64.h"
-#include "kinesis/sigv4.h"
+#include "auth/sigv4.h"
 
 namespace fluxgate::bench {
 namespace {

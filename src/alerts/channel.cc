@@ -9,7 +9,8 @@ Result<std::unique_ptr<Channel>> MakeChannel(const ServeConfig::Alerts::Subscrip
                                              const ServeConfig::Alerts& settings) {
   if (sub.kind == "webhook") {
     FG_ASSIGN_OR_RETURN(
-        auto ch, WebhookChannel::Create(sub.url, static_cast<int>(settings.webhook_timeout_ms)));
+        auto ch, WebhookChannel::Create(sub.url, static_cast<int>(settings.webhook_timeout_ms),
+                                        sub.ca_file));
     return std::unique_ptr<Channel>(std::move(ch));
   }
   if (sub.kind == "file") {

@@ -1,6 +1,24 @@
 #include "alerts/webhook_channel.h"
 
+#include <fstream>
+#include <iterator>
+
 namespace fluxgate::alerts {
+namespace {
+
+// A cheap startup check of a CA file: readable and holding a PEM certificate. The client
+// parses it for real on first use; this only moves the common mistakes (wrong path, a key
+// or DER file) from every delivery to startup.
+Status CheckCaFile(const std::string& ca_file) {
+  std::ifstream in(ca_file, std::ios::binary);
+  if (!in) return Status::InvalidArgument("ca_file: cannot read '" + ca_file + "'");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (text.find("-----BEGIN CERTIFICATE-----") == std::string::npos)
+    return Status::InvalidArgument("ca_file: '" + ca_file + "' holds no PEM certificate");
+  return Status::Ok();
+}
+
+}  // namespace
 
 std::string RedactUrl(const http::Url& url) {
   const bool v6 = url.host.find(':') != std::string::npos;
@@ -9,7 +27,8 @@ std::string RedactUrl(const http::Url& url) {
 }
 
 Result<std::unique_ptr<WebhookChannel>> WebhookChannel::Create(const std::string& url,
-                                                               int timeout_ms) {
+                                                               int timeout_ms,
+                                                               const std::string& ca_file) {
   auto parsed = http::ParseUrl(url);
   if (!parsed.ok()) {
     // ParseUrl quotes the URL; say what is wrong without it.
@@ -18,11 +37,19 @@ Result<std::unique_ptr<WebhookChannel>> WebhookChannel::Create(const std::string
       why.replace(at, url.size(), "<url>");
     return Status::InvalidArgument("webhook url: " + why);
   }
-  return std::unique_ptr<WebhookChannel>(new WebhookChannel(std::move(parsed).value(), timeout_ms));
+  if (!ca_file.empty()) {
+    if (parsed->scheme != "https")
+      return Status::InvalidArgument("webhook ca_file is only for https:// urls");
+    FG_RETURN_IF_ERROR(CheckCaFile(ca_file));
+  }
+  http::ClientOptions options;
+  options.timeout_ms = timeout_ms;
+  options.ca_file = ca_file;
+  return std::unique_ptr<WebhookChannel>(new WebhookChannel(*parsed, std::move(options)));
 }
 
-WebhookChannel::WebhookChannel(http::Url url, int timeout_ms)
-    : request_target_(url.path), target_(RedactUrl(url)), client_(url.host, url.port, timeout_ms) {}
+WebhookChannel::WebhookChannel(const http::Url& url, http::ClientOptions options)
+    : request_target_(url.path), target_(RedactUrl(url)), client_(url, std::move(options)) {}
 
 namespace {
 

@@ -1,5 +1,8 @@
-// WebhookChannel: POSTs each alert's JSON document to an http:// URL with the blocking
-// client (src/http/client.h), over one keep-alive connection.
+// WebhookChannel: POSTs each alert's JSON document to an http:// or https:// URL with the
+// blocking client (src/http/client.h), over one keep-alive connection. An https receiver's
+// certificate is verified (chain and host name) against the subscription's ca_file, else
+// $FLUXGATE_CA_FILE, else the system store; a receiver that fails verification is treated
+// like an unreachable one (transient: retried with backoff).
 //
 // Status mapping (see Channel::Deliver): 2xx is delivered; 408, 425, 429 and 5xx and
 // network errors are transient; any other status (3xx: redirects are not followed, 4xx)
@@ -19,22 +22,25 @@ namespace fluxgate::alerts {
 
 class WebhookChannel final : public Channel {
  public:
-  // `url` must be http:// (InvalidArgument otherwise; the message never quotes the URL,
-  // which may carry a token).
-  static Result<std::unique_ptr<WebhookChannel>> Create(const std::string& url, int timeout_ms);
+  // `url` must be http:// or https:// (InvalidArgument otherwise; the message never quotes
+  // the URL, which may carry a token). `ca_file` (https only; empty: $FLUXGATE_CA_FILE, else
+  // the system store) is checked now, so a missing or non-PEM file fails at startup with
+  // InvalidArgument naming it rather than failing every delivery.
+  static Result<std::unique_ptr<WebhookChannel>> Create(const std::string& url, int timeout_ms,
+                                                        const std::string& ca_file = "");
 
   Status Deliver(const Delivery& delivery) override;
   const std::string& target() const override { return target_; }
 
  private:
-  WebhookChannel(http::Url url, int timeout_ms);
+  WebhookChannel(const http::Url& url, http::ClientOptions options);
 
   const std::string request_target_;  // path and query: may hold a secret, never logged
-  const std::string target_;          // "http://host:port"
+  const std::string target_;          // "http://host:port" or "https://host:port"
   http::Client client_;
 };
 
-// "http://host:port" of a URL with everything after the authority removed, for logs.
+// "scheme://host:port" of a URL with everything after the authority removed, for logs.
 std::string RedactUrl(const http::Url& url);
 
 }  // namespace fluxgate::alerts

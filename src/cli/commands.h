@@ -14,5 +14,6 @@ void RegisterDemoCommand(CLI::App& app, int* exit_code);      // demo_cmd.cc
 void RegisterStreamsCommand(CLI::App& app, int* exit_code);   // streams_cmd.cc
 void RegisterSqlCommand(CLI::App& app, int* exit_code);       // sql_cmd.cc
 void RegisterJobsCommand(CLI::App& app, int* exit_code);      // jobs_cmd.cc
+void RegisterQualityCommand(CLI::App& app, int* exit_code);   // quality_cmd.cc
 
 }  // namespace fluxgate::cli

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <thread>
@@ -17,6 +18,7 @@
 #include "cli/commands.h"
 #include "cli/serve_flags.h"
 #include "common/logging.h"
+#include "http/tls.h"
 #include "jobs/job_manager.h"
 #include "kinesis/client.h"
 #include "log/log_manager.h"
@@ -40,6 +42,7 @@ struct DemoFlags {
   double duration = 20;
   double anomaly_rate = 0.02;
   uint64_t seed = 42;
+  std::string ca_file;  // --ca-file: with [tls], what the demo's client trusts
 };
 
 uint64_t DirBytes(const std::filesystem::path& dir) {
@@ -181,13 +184,22 @@ int RunDemo(const DemoFlags& f) {
                  node.status().message().c_str());
     return 1;
   }
-  const std::string endpoint = "http://127.0.0.1:" + std::to_string((*node)->kinesis_port());
-  std::printf("server:    Kinesis API %s, HTTP http://127.0.0.1:%u/healthz, data in %s\n",
-              endpoint.c_str(), (*node)->http_port(),
+  // With [tls] the listeners speak only HTTPS. The demo's own client then trusts --ca-file,
+  // else $FLUXGATE_CA_FILE, else the server's certificate file itself: right for a
+  // self-signed certificate or a chain that ends in its private root, as long as it names
+  // 127.0.0.1.
+  const bool tls = !config.tls.cert_file.empty();
+  const std::string scheme = tls ? "https" : "http";
+  const std::string endpoint = scheme + "://127.0.0.1:" + std::to_string((*node)->kinesis_port());
+  std::printf("server:    Kinesis API %s, HTTP %s://127.0.0.1:%u/healthz, data in %s\n",
+              endpoint.c_str(), scheme.c_str(), (*node)->http_port(),
               std::filesystem::absolute(config.data_dir).lexically_normal().c_str());
 
   kinesis::ClientOptions co;
   co.endpoint = endpoint;
+  co.ca_file = f.ca_file;
+  if (tls && co.ca_file.empty() && std::getenv(http::kCaFileEnv) == nullptr)
+    co.ca_file = config.tls.cert_file;
   auto client = kinesis::KinesisClient::Create(co);
   if (!client.ok()) {
     std::fprintf(stderr, "fluxgate demo: %s\n", client.status().message().c_str());
@@ -288,9 +300,9 @@ int RunDemo(const DemoFlags& f) {
   std::printf(
       "Run it yourself: build/fluxgate serve, then for example\n"
       "  AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x AWS_DEFAULT_REGION=us-east-1 \\\n"
-      "  aws --endpoint-url http://127.0.0.1:4567 kinesis describe-stream-summary "
+      "  aws --endpoint-url %s://127.0.0.1:4567%s kinesis describe-stream-summary "
       "--stream-name %s\n",
-      f.stream.c_str());
+      scheme.c_str(), tls ? " --ca-bundle CA.pem" : "", f.stream.c_str());
   bool consistent = after.ok() && added == sink->stats().delivered;
   if (!consistent) std::printf("WARNING: records read back do not match records acknowledged\n");
   return run.ok() && stop.ok() && consistent ? 0 : 1;
@@ -326,6 +338,10 @@ void RegisterDemoCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--anomaly-rate", f->anomaly_rate, "Fraction of readings past thresholds")
       ->capture_default_str();
   cmd->add_option("--seed", f->seed, "Simulator seed")->capture_default_str();
+  cmd->add_option("--ca-file", f->ca_file,
+                  "With [tls] in --config: PEM file of CA certificates the demo's client trusts "
+                  "(default: $FLUXGATE_CA_FILE, else the server's own tls.cert_file)")
+      ->check(CLI::ExistingFile);
   cmd->callback([f, exit_code] { *exit_code = RunDemo(*f); });
 }
 

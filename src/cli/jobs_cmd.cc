@@ -12,6 +12,7 @@ namespace {
 
 struct JobsFlags {
   std::string server = kDefaultServer;
+  std::string ca_file;  // --ca-file; empty: $FLUXGATE_CA_FILE or the system store
   std::string name;
 };
 
@@ -34,7 +35,7 @@ std::string FormatMs(int64_t ms) {
 }
 
 int List(const JobsFlags& f) {
-  auto client = ServerClient::Create(f.server);
+  auto client = ServerClient::Create(f.server, f.ca_file);
   if (!client.ok()) return Fail(client.status());
   auto doc = (*client)->Call("GET", "/v1/jobs");
   if (!doc.ok()) return Fail(doc.status());
@@ -91,7 +92,7 @@ int List(const JobsFlags& f) {
 }
 
 int Act(const JobsFlags& f, const std::string& action) {
-  auto client = ServerClient::Create(f.server);
+  auto client = ServerClient::Create(f.server, f.ca_file);
   if (!client.ok()) return Fail(client.status());
   const std::string target = "/v1/jobs/" + UrlEncode(f.name);
   auto doc = action == "remove" ? (*client)->Call("DELETE", target)
@@ -117,7 +118,12 @@ void RegisterJobsCommand(CLI::App& app, int* exit_code) {
       app.add_subcommand("jobs", "List, stop, restart and remove the jobs of a running server");
   cmd->require_subcommand(1);
   auto server = [f](CLI::App* sub) {
-    sub->add_option("--server", f->server, "HTTP listener of the server")->capture_default_str();
+    sub->add_option("--server", f->server, "HTTP listener of the server (http:// or https://)")
+        ->capture_default_str();
+    sub->add_option("--ca-file", f->ca_file,
+                    "PEM file of CA certificates to trust for an https:// server (default: "
+                    "$FLUXGATE_CA_FILE, else the system store)")
+        ->check(CLI::ExistingFile);
   };
   auto* list = cmd->add_subcommand(
       "list",

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   fluxgate::cli::RegisterStreamsCommand(app, &exit_code);
   fluxgate::cli::RegisterSqlCommand(app, &exit_code);
   fluxgate::cli::RegisterJobsCommand(app, &exit_code);
+  fluxgate::cli::RegisterQualityCommand(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

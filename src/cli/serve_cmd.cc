@@ -38,9 +38,11 @@ int RunServe(const ServeFlags& flags) {
   auto logger = GetLogger("server");
   std::printf("fluxgate: data directory %s (durability %s)\n", config.data_dir.c_str(),
               config.durability.c_str());
-  std::printf("fluxgate: Kinesis API listening on http://%s:%u\n",
+  // With [tls] both listeners speak only HTTPS, so that is the URL to give clients.
+  const char* scheme = config.tls.cert_file.empty() ? "http" : "https";
+  std::printf("fluxgate: Kinesis API listening on %s://%s:%u\n", scheme,
               http::ParseHostPort(config.kinesis_listen)->first.c_str(), (*node)->kinesis_port());
-  std::printf("fluxgate: HTTP listening on http://%s:%u (/healthz, /v1/streams, /v1/jobs)\n",
+  std::printf("fluxgate: HTTP listening on %s://%s:%u (/healthz, /v1/streams, /v1/jobs)\n", scheme,
               http::ParseHostPort(config.http_listen)->first.c_str(), (*node)->http_port());
   for (const auto& job : (*node)->jobs()->List()) {
     const auto& s = job.status;

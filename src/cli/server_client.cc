@@ -1,16 +1,59 @@
 #include "cli/server_client.h"
 
-namespace fluxgate::cli {
+#include <chrono>
+#include <cstdlib>
 
-Result<std::unique_ptr<ServerClient>> ServerClient::Create(const std::string& server_url) {
+#include "auth/sigv4.h"
+
+namespace fluxgate::cli {
+namespace {
+
+std::string Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v == nullptr ? std::string() : std::string(v);
+}
+
+bool HaveEnvCredentials() {
+  return !Env("AWS_ACCESS_KEY_ID").empty() && !Env("AWS_SECRET_ACCESS_KEY").empty();
+}
+
+// With AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY set, requests are SigV4-signed for service
+// "fluxgate" in AWS_REGION (or AWS_DEFAULT_REGION, else us-east-1): a server with
+// [[auth.principals]] requires it (docs/design/auth.md). Without them nothing is added.
+Status SignFromEnvironment(const std::string& url, const std::string& method,
+                           const std::string& target, const std::string& body,
+                           std::vector<http::Header>* headers) {
+  if (!HaveEnvCredentials()) return Status::Ok();
+  std::string region = Env("AWS_REGION");
+  if (region.empty()) region = Env("AWS_DEFAULT_REGION");
+  if (region.empty()) region = "us-east-1";
+  FG_ASSIGN_OR_RETURN(http::Url u, http::ParseUrl(url));
+  // Exactly the Host header http::Client sends, since it is signed.
+  const bool v6 = u.host.find(':') != std::string::npos;
+  headers->push_back({"host", (v6 ? "[" + u.host + "]" : u.host) + ":" + std::to_string(u.port)});
+  sigv4::Credentials creds{Env("AWS_ACCESS_KEY_ID"), Env("AWS_SECRET_ACCESS_KEY"),
+                           Env("AWS_SESSION_TOKEN")};
+  return sigv4::SignRequest(creds, region, "fluxgate", std::chrono::system_clock::now(), method,
+                            target, headers, body);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ServerClient>> ServerClient::Create(const std::string& server_url,
+                                                           const std::string& ca_file) {
   auto url = http::ParseUrl(server_url);
   if (!url.ok())
     return Status::InvalidArgument("--server " + server_url + ": " + url.status().message());
   std::string base = server_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
   // Polls wait up to 1 s on the server; 30 s covers a job's final checkpoint on stop.
+  // An https:// URL is verified against --ca-file, else $FLUXGATE_CA_FILE, else the
+  // system CA store.
+  http::ClientOptions options;
+  options.timeout_ms = 30'000;
+  options.ca_file = ca_file;
   return std::unique_ptr<ServerClient>(
-      new ServerClient(base, std::make_unique<http::Client>(url->host, url->port, 30'000)));
+      new ServerClient(base, std::make_unique<http::Client>(*url, options)));
 }
 
 Result<simdjson::dom::element> ServerClient::Call(const std::string& method,
@@ -18,6 +61,7 @@ Result<simdjson::dom::element> ServerClient::Call(const std::string& method,
                                                   const std::string& body) {
   std::vector<http::Header> headers;
   if (!body.empty()) headers.push_back({"content-type", "text/plain; charset=utf-8"});
+  FG_RETURN_IF_ERROR(SignFromEnvironment(url_, method, target, body, &headers));
   auto r = client_->Do(method, target, headers, body);
   if (!r.ok()) {
     const std::string& m = r.status().message();
@@ -46,6 +90,12 @@ Result<simdjson::dom::element> ServerClient::Call(const std::string& method,
       return Status::NotFound(message);
     case 409:
       return Status::ResourceBusy(message);
+    case 403:  // the server requires signed requests ([auth]); say how to sign them
+      if (!HaveEnvCredentials())
+        message +=
+            " (this server requires signed requests: set AWS_ACCESS_KEY_ID and "
+            "AWS_SECRET_ACCESS_KEY to a principal of its [auth] section)";
+      return Status::InvalidArgument(message);
     default:
       if (r->status >= 400 && r->status < 500) return Status::InvalidArgument(message);
       return Status::Unavailable(message);

@@ -19,8 +19,11 @@ inline constexpr char kDefaultServer[] = "http://127.0.0.1:8080";
 
 class ServerClient {
  public:
-  // InvalidArgument for a URL that is not http://HOST[:PORT].
-  static Result<std::unique_ptr<ServerClient>> Create(const std::string& server_url);
+  // InvalidArgument for a URL that is not http(s)://HOST[:PORT]. For https, `ca_file`
+  // (--ca-file) names the PEM CA certificates to trust; empty: $FLUXGATE_CA_FILE if set,
+  // else the system store.
+  static Result<std::unique_ptr<ServerClient>> Create(const std::string& server_url,
+                                                      const std::string& ca_file = "");
 
   // Sends the request; a non-2xx answer becomes a Status carrying the server's "message"
   // (NotFound for 404, ResourceBusy for 409, InvalidArgument for other 4xx, else

@@ -36,6 +36,7 @@ struct SimulateFlags {
   double late_rate = 0;
   double max_lateness = 60;
   std::string endpoint;
+  std::string ca_file;  // --ca-file; empty: $FLUXGATE_CA_FILE or the system store
   std::string stream;
   int create_shards = 0;
   size_t batch_size = 500;
@@ -70,6 +71,7 @@ int RunSimulate(const SimulateFlags& f, bool seed_given, bool count_given, bool 
   }
   if (Status st = so.Validate(); !st.ok()) return Fail(st.message());
   if (!f.endpoint.empty() && f.stream.empty()) return Fail("--endpoint needs --stream NAME");
+  if (f.endpoint.empty() && !f.ca_file.empty()) return Fail("--ca-file goes with --endpoint");
   if (!f.endpoint.empty() && !f.output.empty())
     return Fail("give either --endpoint or --output, not both");
   so.progress = (!f.quiet && isatty(STDERR_FILENO)) ? stderr : nullptr;
@@ -83,6 +85,7 @@ int RunSimulate(const SimulateFlags& f, bool seed_given, bool count_given, bool 
     co.access_key = f.access_key;
     co.secret_key = f.secret_key;
     co.region = f.region;
+    co.ca_file = f.ca_file;
     auto c = kinesis::KinesisClient::Create(co);
     if (!c.ok()) return Fail(c.status().message());
     client = std::move(c).value();
@@ -186,8 +189,13 @@ void RegisterSimulateCommand(CLI::App& app, int* exit_code) {
                   "(default 60)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--endpoint", f->endpoint,
-                  "Kinesis endpoint URL (e.g. http://127.0.0.1:4567); sends PutRecords batches "
-                  "with the device id as partition key instead of writing NDJSON");
+                  "Kinesis endpoint URL (e.g. http://127.0.0.1:4567, or https://); sends "
+                  "PutRecords batches with the device id as partition key instead of writing "
+                  "NDJSON");
+  cmd->add_option("--ca-file", f->ca_file,
+                  "With an https:// --endpoint: PEM file of CA certificates to trust (default: "
+                  "$FLUXGATE_CA_FILE, else the system store)")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--stream", f->stream, "Kinesis stream to write to (with --endpoint)");
   cmd->add_option("--create-shards", f->create_shards,
                   "Create the stream with N shards if it does not exist (default: fail)")

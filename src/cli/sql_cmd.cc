@@ -19,10 +19,11 @@ namespace {
 struct SqlFlags {
   std::string file;
   std::string server = kDefaultServer;
-  std::string name;    // default job name; empty: the file's name without extension
-  std::string print;   // the query to print
-  int64_t limit = 0;   // rows; 0: no limit
-  double timeout = 0;  // seconds; 0: none
+  std::string ca_file;  // --ca-file; empty: $FLUXGATE_CA_FILE or the system store
+  std::string name;     // default job name; empty: the file's name without extension
+  std::string print;    // the query to print
+  int64_t limit = 0;    // rows; 0: no limit
+  double timeout = 0;   // seconds; 0: none
 };
 
 std::atomic<bool> g_interrupted{false};
@@ -49,7 +50,7 @@ int Submit(const SqlFlags& f) {
   std::stringstream ss;
   ss << in.rdbuf();
   const std::string name = f.name.empty() ? std::filesystem::path(f.file).stem().string() : f.name;
-  auto client = ServerClient::Create(f.server);
+  auto client = ServerClient::Create(f.server, f.ca_file);
   if (!client.ok()) return Fail(client.status().message());
   auto doc = (*client)->Call("POST", "/v1/jobs?name=" + UrlEncode(name), ss.str());
   if (!doc.ok()) return Fail(doc.status().message());
@@ -79,7 +80,7 @@ int Submit(const SqlFlags& f) {
 }
 
 int Print(const SqlFlags& f) {
-  auto client = ServerClient::Create(f.server);
+  auto client = ServerClient::Create(f.server, f.ca_file);
   if (!client.ok()) return Fail(client.status().message());
   ServerClient& c = **client;
   auto started = c.Call("POST", "/v1/queries", f.print);
@@ -180,7 +181,12 @@ void RegisterSqlCommand(CLI::App& app, int* exit_code) {
       "its rows (+I[...]) until Ctrl-C, --limit or --timeout. Tables come from the query's own\n"
       "CREATE TABLE statements or from the scripts of the jobs already submitted.");
   cmd->add_option("file", f->file, "SQL pipeline file to submit");
-  cmd->add_option("--server", f->server, "HTTP listener of the server")->capture_default_str();
+  cmd->add_option("--server", f->server, "HTTP listener of the server (http:// or https://)")
+      ->capture_default_str();
+  cmd->add_option("--ca-file", f->ca_file,
+                  "PEM file of CA certificates to trust for an https:// server (default: "
+                  "$FLUXGATE_CA_FILE, else the system store)")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--name", f->name,
                   "Job name for pipelines without 'pipeline.name' (default: FILE's name without "
                   "extension)");

@@ -10,6 +10,7 @@ namespace {
 
 struct StreamsFlags {
   std::string endpoint = "http://127.0.0.1:4567";
+  std::string ca_file;  // --ca-file; empty: $FLUXGATE_CA_FILE or the system store
   std::string name;
   int shards = 2;
 };
@@ -17,6 +18,7 @@ struct StreamsFlags {
 Result<std::unique_ptr<kinesis::KinesisClient>> Connect(const StreamsFlags& f) {
   kinesis::ClientOptions o;
   o.endpoint = f.endpoint;
+  o.ca_file = f.ca_file;
   return kinesis::KinesisClient::Create(o);
 }
 
@@ -78,8 +80,13 @@ void RegisterStreamsCommand(CLI::App& app, int* exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "streams", "List, create, describe and delete streams of a running server");
   cmd->require_subcommand(1);
-  cmd->add_option("--endpoint", f->endpoint, "Kinesis API endpoint of the server")
+  cmd->add_option("--endpoint", f->endpoint,
+                  "Kinesis API endpoint of the server (http:// or https://)")
       ->capture_default_str();
+  cmd->add_option("--ca-file", f->ca_file,
+                  "PEM file of CA certificates to trust for an https:// endpoint (default: "
+                  "$FLUXGATE_CA_FILE, else the system store)")
+      ->check(CLI::ExistingFile);
   auto* list = cmd->add_subcommand("list", "List stream names (ListStreams)");
   list->callback([f, exit_code] { *exit_code = List(*f); });
   auto* create = cmd->add_subcommand("create", "Create a stream and wait until it is ACTIVE");

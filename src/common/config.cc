@@ -83,6 +83,7 @@ Status LoadConfigFile(const std::string& path, ServeConfig& c) {
         sr.Read("topic", sub.topic);
         sr.Read("kind", sub.kind);
         sr.Read("url", sub.url);
+        sr.Read("ca_file", sub.ca_file);
         sr.Read("path", sub.path);
         sr.Read("fsync", sub.fsync);
         FG_RETURN_IF_ERROR(sr.Finish());
@@ -95,6 +96,8 @@ Status LoadConfigFile(const std::string& path, ServeConfig& c) {
     FG_RETURN_IF_ERROR(LoadIngestConfig(*t, path, c.ingest));
   if (const toml::table* t = top.Sub("auth")) FG_RETURN_IF_ERROR(LoadAuthConfig(*t, path, c.auth));
   if (const toml::table* t = top.Sub("tls")) FG_RETURN_IF_ERROR(LoadTlsConfig(*t, path, c.tls));
+  if (const toml::table* t = top.Sub("quality"))
+    FG_RETURN_IF_ERROR(LoadQualityConfig(*t, path, c.quality));
   FG_RETURN_IF_ERROR(top.Finish());
   return ValidateConfig(c);
 }
@@ -135,6 +138,7 @@ Status ValidateConfig(const ServeConfig& c) {
   FG_RETURN_IF_ERROR(ValidateIngestConfig(c.ingest));
   FG_RETURN_IF_ERROR(ValidateAuthConfig(c.auth));
   FG_RETURN_IF_ERROR(ValidateTlsConfig(c.tls));
+  FG_RETURN_IF_ERROR(ValidateQualityConfig(c.quality));
   return ValidateAlertsConfig(c.alerts);
 }
 
@@ -161,24 +165,25 @@ Status CheckSubscription(const ServeConfig::Alerts::Subscription& s, const std::
   if (s.kind == "webhook") {
     if (s.url.empty())
       return Status::InvalidArgument(key + "url is required for kind = \"webhook\"");
-    if (StartsWithNoCase(s.url, "https://"))
-      return Status::InvalidArgument(
-          key +
-          "url: https is not supported yet; use an http:// URL (e.g. a local "
-          "TLS-terminating proxy)");
-    if (!StartsWithNoCase(s.url, "http://"))
-      return Status::InvalidArgument(key + "url must start with http://");
+    const bool https = StartsWithNoCase(s.url, "https://");
+    if (!https && !StartsWithNoCase(s.url, "http://"))
+      return Status::InvalidArgument(key + "url must start with http:// or https://");
+    const size_t host_at = https ? 8 : 7;
     const std::string_view authority =
-        std::string_view(s.url).substr(7, s.url.find_first_of("/?#", 7) - 7);
+        std::string_view(s.url).substr(host_at, s.url.find_first_of("/?#", host_at) - host_at);
     if (authority.empty()) return Status::InvalidArgument(key + "url has no host");
     if (authority.find('@') != std::string_view::npos)
       return Status::InvalidArgument(key + "url: user info (user:password@) is not supported");
     if (!s.path.empty()) return Status::InvalidArgument(key + "path is only for kind = \"file\"");
     if (s.fsync) return Status::InvalidArgument(key + "fsync is only for kind = \"file\"");
+    if (!https && !s.ca_file.empty())
+      return Status::InvalidArgument(key + "ca_file is only for https:// urls");
   } else if (s.kind == "file") {
     if (s.path.empty())
       return Status::InvalidArgument(key + "path is required for kind = \"file\"");
     if (!s.url.empty()) return Status::InvalidArgument(key + "url is only for kind = \"webhook\"");
+    if (!s.ca_file.empty())
+      return Status::InvalidArgument(key + "ca_file is only for kind = \"webhook\"");
   } else if (s.kind.empty()) {
     return Status::InvalidArgument(key + "kind is required (\"webhook\" or \"file\")");
   } else {

@@ -12,6 +12,7 @@
 
 #include "common/config_auth.h"
 #include "common/config_ingest.h"
+#include "common/config_quality.h"
 #include "common/status.h"
 
 namespace fluxgate {
@@ -66,9 +67,12 @@ struct ServeConfig {
     struct Subscription {
       std::string topic;   // 'topic' of the SQL 'alert' sink; [A-Za-z0-9._-], 1..256 chars
       std::string kind;    // "webhook" | "file"
-      std::string url;     // webhook: http://HOST[:PORT]/PATH (may carry a token: never logged)
+      std::string url;     // webhook: http(s)://HOST[:PORT]/PATH (may hold a token: never logged)
       std::string path;    // file: JSON Lines file, appended to (created 0640 if absent)
       bool fsync = false;  // file: fsync after every alert (slower; survives power loss)
+      // webhook, https only: PEM CA certificates to trust for the receiver; empty:
+      // $FLUXGATE_CA_FILE if set, else the system store
+      std::string ca_file;
     };
     uint32_t max_attempts = 5;           // deliveries tried per alert and subscription
     int64_t initial_backoff_ms = 500;    // wait before the 2nd attempt; doubles each time
@@ -82,6 +86,7 @@ struct ServeConfig {
   IngestConfig ingest;  // [ingest]: MQTT subscriptions, HTTP records endpoint
   AuthConfig auth;      // [auth]: SigV4 principals and permissions
   TlsConfig tls;        // [tls]: certificate and key for every listener
+  QualityConfig quality;  // [quality]: schemas, invalid-record handling, profiling
 };
 
 // Reads a TOML file into `config` (only keys present override). InvalidArgument naming

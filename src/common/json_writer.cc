@@ -89,6 +89,62 @@ void AppendJsonEscaped(std::string_view s, std::string& out) {
   out.append(run, end - run);
 }
 
+size_t WriteJsonEscaped(std::string_view s, char* dst) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const char* p = s.data();
+  const char* end = p + s.size();
+  char* d = dst;
+  while (p < end) {
+    if (end - p >= 8) {
+      uint64_t w;
+      std::memcpy(&w, p, 8);
+      if (!WordNeedsEscape(w)) {
+        std::memcpy(d, &w, 8);
+        p += 8;
+        d += 8;
+        continue;
+      }
+    }
+    const char* stop = end - p >= 8 ? p + 8 : end;
+    for (; p < stop; ++p) {
+      const auto c = static_cast<unsigned char>(*p);
+      if (!kNeedsEscape[c]) {
+        *d++ = static_cast<char>(c);
+        continue;
+      }
+      *d++ = '\\';
+      switch (c) {
+        case '"':
+        case '\\':
+          *d++ = static_cast<char>(c);
+          break;
+        case '\n':
+          *d++ = 'n';
+          break;
+        case '\r':
+          *d++ = 'r';
+          break;
+        case '\t':
+          *d++ = 't';
+          break;
+        case '\b':
+          *d++ = 'b';
+          break;
+        case '\f':
+          *d++ = 'f';
+          break;
+        default:
+          *d++ = 'u';
+          *d++ = '0';
+          *d++ = '0';
+          *d++ = kHex[c >> 4];
+          *d++ = kHex[c & 0xf];
+      }
+    }
+  }
+  return static_cast<size_t>(d - dst);
+}
+
 void AppendUint(uint64_t v, std::string& out) {
   char buf[24];
   auto r = std::to_chars(buf, buf + sizeof(buf), v);

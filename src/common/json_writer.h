@@ -50,6 +50,9 @@ class JsonWriter {
 
 // Appends `s` escaped (without surrounding quotes).
 void AppendJsonEscaped(std::string_view s, std::string& out);
+// Writes `s` escaped at `dst`, which must have room for 6 * s.size() bytes (the longest
+// escape, \u00XX); returns the bytes written. For encoders that fill a buffer directly.
+size_t WriteJsonEscaped(std::string_view s, char* dst);
 // Appends the decimal form of v; no allocation.
 void AppendUint(uint64_t v, std::string& out);
 void AppendInt(int64_t v, std::string& out);

@@ -60,11 +60,9 @@ Result<Url> ParseUrl(const std::string& url) {
   auto sep = url.find("://");
   if (sep == std::string::npos)
     return Status::InvalidArgument("missing scheme in URL '" + url +
-                                   "' (want http://HOST:PORT/PATH)");
+                                   "' (want http://HOST:PORT/PATH or https://...)");
   const std::string scheme = AsciiToLower(url.substr(0, sep));
-  if (scheme == "https")
-    return Status::InvalidArgument("https is not supported yet: '" + url + "'");
-  if (scheme != "http")
+  if (scheme != "http" && scheme != "https")
     return Status::InvalidArgument("unsupported scheme '" + scheme + "' in URL '" + url + "'");
   std::string_view rest = std::string_view(url).substr(sep + 3);
   auto slash = rest.find_first_of("/?#");
@@ -78,7 +76,8 @@ Result<Url> ParseUrl(const std::string& url) {
   if (auto hash = out.path.find('#'); hash != std::string::npos) out.path.resize(hash);
   if (authority.find('@') != std::string_view::npos)
     return Status::InvalidArgument("user info in URL '" + url + "' is not supported");
-  // The port is optional in a URL; a bracketed v6 host or a name without ':' uses 80.
+  // The port is optional in a URL; a bracketed v6 host or a name without ':' uses the
+  // scheme's default.
   const bool has_port = !authority.empty() && authority.back() != ']' &&
                         authority.find(':', authority.front() == '[' ? authority.find(']') : 0) !=
                             std::string_view::npos;
@@ -94,7 +93,7 @@ Result<Url> ParseUrl(const std::string& url) {
       host = host.substr(1, host.size() - 2);
     }
     out.host = std::string(host);
-    out.port = 80;
+    out.port = scheme == "https" ? 443 : 80;
   }
   if (out.host.empty()) return Status::InvalidArgument("missing host in URL '" + url + "'");
   return out;

@@ -4,6 +4,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <chrono>
@@ -14,14 +15,22 @@
 #include "common/logging.h"
 #include "http/connection.h"
 #include "http/server_core.h"
+#include "http/tls.h"
 
 namespace fluxgate::http {
 
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-ServerCore::ServerCore(const ServerOptions& opts, Handler h)
-    : ioc(opts.threads), options(opts), handler(std::move(h)), log(GetLogger("http")) {}
+ServerCore::ServerCore(const ServerOptions& opts, Handler h,
+                       std::unique_ptr<boost::asio::ssl::context> tls_context)
+    : ioc(opts.threads),
+      options(opts),
+      handler(std::move(h)),
+      log(GetLogger("http")),
+      tls(std::move(tls_context)) {}
+
+ServerCore::~ServerCore() = default;
 
 namespace {
 
@@ -63,7 +72,8 @@ class ServerImpl final : public Server {
     if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
     if (ec) return Status::IOError("cannot listen on " + addr + ": " + ec.message());
     port_ = acceptor_.local_endpoint().port();
-    core_->log->info("{}: listening on {}", opt.name, FormatAddress(opt.host, port_));
+    core_->log->info("{}: listening on {}{}", opt.name, FormatAddress(opt.host, port_),
+                     core_->tls ? " (TLS)" : "");
     return Status::Ok();
   }
 
@@ -87,6 +97,7 @@ class ServerImpl final : public Server {
     s.connections_rejected = core_->rejected.load(std::memory_order_relaxed);
     s.requests = core_->requests.load(std::memory_order_relaxed);
     s.bad_requests = core_->bad_requests.load(std::memory_order_relaxed);
+    s.tls_handshake_failures = core_->tls_handshake_failures.load(std::memory_order_relaxed);
     std::lock_guard<std::mutex> lock(core_->mu);
     s.connections_open = core_->connections.size();
     return s;
@@ -155,7 +166,7 @@ class ServerImpl final : public Server {
       if (core_->connections.size() >= core_->options.max_connections) {
         core_->rejected.fetch_add(1, std::memory_order_relaxed);
       } else {
-        conn = std::make_shared<Connection>(core_, std::move(strand), std::move(socket));
+        conn = Connection::Make(core_, std::move(strand), std::move(socket));
         core_->connections.insert(conn.get());
       }
     }
@@ -193,8 +204,16 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, Hand
   if (options.idle_timeout_secs < 1)
     return Status::InvalidArgument("http server needs idle_timeout_secs >= 1");
   if (!handler) return Status::InvalidArgument("http server needs a handler");
-  auto server =
-      std::make_unique<ServerImpl>(std::make_shared<ServerCore>(options, std::move(handler)));
+  if (options.handshake_timeout_secs < 1)
+    return Status::InvalidArgument("http server needs handshake_timeout_secs >= 1");
+  std::unique_ptr<boost::asio::ssl::context> tls;
+  if (!options.tls_cert_file.empty() || !options.tls_key_file.empty()) {
+    auto made = MakeServerTlsContext(options.tls_cert_file, options.tls_key_file);
+    if (!made.ok()) return Status::InvalidArgument(options.name + ": " + made.status().message());
+    tls = std::move(made).value();
+  }
+  auto server = std::make_unique<ServerImpl>(
+      std::make_shared<ServerCore>(options, std::move(handler), std::move(tls)));
   FG_RETURN_IF_ERROR(server->Listen());
   server->Run();
   return std::unique_ptr<Server>(std::move(server));

@@ -1,8 +1,8 @@
 // ServerCore: the state a Server shares with its connections. Internal to src/http.
 //
-// Thread-safety: `options`, `handler` and `log` are immutable after construction; the
-// counters are atomics; `stopped` and `connections` are guarded by `mu`. The io_context
-// is run by the server's I/O threads.
+// Thread-safety: `options`, `handler`, `log` and `tls` are immutable after construction
+// (OpenSSL allows concurrent sessions on one context); the counters are atomics; `stopped` and
+// `connections` are guarded by `mu`. The io_context is run by the server's I/O threads.
 #pragma once
 
 #include <atomic>
@@ -17,23 +17,31 @@
 namespace spdlog {
 class logger;
 }
+namespace boost::asio::ssl {
+class context;
+}
 
 namespace fluxgate::http {
 
 class Connection;
 
 struct ServerCore {
-  ServerCore(const ServerOptions& opts, Handler h);
+  // `tls_context` is null for a plain-HTTP server.
+  ServerCore(const ServerOptions& opts, Handler h,
+             std::unique_ptr<boost::asio::ssl::context> tls_context);
+  ~ServerCore();  // out of line: ssl::context is incomplete here
 
   boost::asio::io_context ioc;
   const ServerOptions options;
   const Handler handler;
   const std::shared_ptr<spdlog::logger> log;
+  const std::unique_ptr<boost::asio::ssl::context> tls;  // null: plain HTTP
 
   std::atomic<uint64_t> accepted{0};
   std::atomic<uint64_t> rejected{0};
   std::atomic<uint64_t> requests{0};
   std::atomic<uint64_t> bad_requests{0};
+  std::atomic<uint64_t> tls_handshake_failures{0};
 
   std::mutex mu;
   // Set once by Stop(). After it is set no Responder posts onto `ioc` and no connection

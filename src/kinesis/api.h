@@ -19,6 +19,9 @@
 namespace fluxgate::log {
 class LogManager;
 }
+namespace fluxgate::auth {
+class Authorizer;
+}
 
 namespace fluxgate::kinesis {
 
@@ -35,6 +38,9 @@ struct KinesisOptions {
   uint32_t on_demand_shards = 4;  // shards a new ON_DEMAND stream starts with
   // Key protecting shard iterators from forgery; random per process when empty.
   std::string iterator_secret;
+  // SigV4 verification and permissions ([auth]); null or disabled: every request is let in.
+  // Shared because the HTTP API checks its requests with the same principals.
+  std::shared_ptr<const auth::Authorizer> authorizer;
 };
 
 class KinesisApi {

@@ -8,7 +8,7 @@
 #include "common/base64.h"
 #include "common/json_writer.h"
 #include "http/client.h"
-#include "kinesis/sigv4.h"
+#include "auth/sigv4.h"
 
 namespace fluxgate::kinesis {
 namespace {
@@ -19,8 +19,8 @@ constexpr size_t kMaxPutRecords = 500;
 
 class HttpTransport final : public Transport {
  public:
-  HttpTransport(const std::string& host, uint16_t port, int timeout_ms)
-      : client_(host, port, timeout_ms) {}
+  HttpTransport(const http::Url& url, http::ClientOptions options)
+      : client_(url, std::move(options)) {}
   Result<http::Response> Do(const std::string& method, const std::string& target,
                             const std::vector<http::Header>& headers,
                             const std::string& body) override {
@@ -278,7 +278,10 @@ struct KinesisClient::Impl {
 
 Result<std::unique_ptr<KinesisClient>> KinesisClient::Create(const ClientOptions& options) {
   FG_ASSIGN_OR_RETURN(http::Url url, http::ParseUrl(options.endpoint));
-  auto transport = std::make_unique<HttpTransport>(url.host, url.port, options.timeout_ms);
+  http::ClientOptions http_options;
+  http_options.timeout_ms = options.timeout_ms;
+  http_options.ca_file = options.ca_file;
+  auto transport = std::make_unique<HttpTransport>(url, std::move(http_options));
   return std::make_unique<KinesisClient>(options, std::move(transport), HostHeader(url));
 }
 

@@ -25,11 +25,14 @@
 namespace fluxgate::kinesis {
 
 struct ClientOptions {
-  std::string endpoint = "http://127.0.0.1:4567";
+  std::string endpoint = "http://127.0.0.1:4567";  // http:// or https://
   std::string access_key = "x";
   std::string secret_key = "x";
   std::string region = "us-east-1";
   int timeout_ms = 30'000;
+  // https only: a PEM file of CA certificates to trust; empty: $FLUXGATE_CA_FILE if set,
+  // else the system store (http::ClientOptions::ca_file).
+  std::string ca_file;
 };
 
 // Where requests go; the real one wraps http::Client. Tests hand in a fake.
@@ -92,7 +95,9 @@ struct GetRecordsResult {
 
 class KinesisClient {
  public:
-  // Connects lazily; InvalidArgument for a malformed endpoint.
+  // Connects lazily; InvalidArgument for a malformed endpoint. An https endpoint's
+  // certificate is verified on the first call (a CA file that cannot be loaded fails every
+  // call with InvalidArgument naming it).
   static Result<std::unique_ptr<KinesisClient>> Create(const ClientOptions& options);
   // For tests: requests go to `transport`, signed for `host_header`.
   KinesisClient(const ClientOptions& options, std::unique_ptr<Transport> transport,

@@ -15,6 +15,13 @@ int64_t WallClockMs() {
 }
 
 void Reply::Ok(std::string body) {
+  if (cbor_ && !body.empty()) {
+    std::string encoded;
+    encoded.reserve(body.size());
+    if (Status st = JsonResponseToCbor(body, encoded); !st.ok())
+      return Fail(ApiError::Internal("Internal service failure (CBOR reply): " + st.message()));
+    body = std::move(encoded);
+  }
   http::Response r;
   r.status = 200;
   r.content_type = std::string(content_type_);
@@ -29,6 +36,10 @@ void Reply::Fail(const ApiError& error) {
   r.content_type = std::string(content_type_);
   r.headers.push_back({"x-amzn-requestid", std::move(request_id_)});
   r.body.reserve(error.message.size() + error.type.size() + 32);
+  if (cbor_) {
+    WriteCborError(error, r.body);
+    return respond_(std::move(r));
+  }
   JsonWriter w(r.body);
   w.BeginObject().Key("__type").String(error.type).Key("message").String(error.message).EndObject();
   respond_(std::move(r));

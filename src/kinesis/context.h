@@ -16,6 +16,7 @@
 #include "common/json_writer.h"
 #include "http/server.h"
 #include "kinesis/api.h"
+#include "kinesis/cbor_json.h"
 #include "kinesis/errors.h"
 #include "kinesis/json_args.h"
 #include "kinesis/shard_iterator.h"
@@ -31,10 +32,13 @@ int64_t WallClockMs();
 // Carries one request's outcome to the client exactly once, from any thread.
 class Reply {
  public:
+  // A `content_type` of kCborContentType makes Ok() transcode the JSON body to CBOR and
+  // Fail() write the error as CBOR (cbor_json.h).
   Reply(http::Responder respond, std::string_view content_type, std::string request_id)
       : respond_(std::move(respond)),
         content_type_(content_type),
-        request_id_(std::move(request_id)) {}
+        request_id_(std::move(request_id)),
+        cbor_(content_type == kCborContentType) {}
   // Copyable because the log's completion callback is a std::function; still reply once.
 
   void Ok(std::string body);
@@ -45,6 +49,7 @@ class Reply {
   http::Responder respond_;
   std::string_view content_type_;  // points at a static constant (see api.cc)
   std::string request_id_;
+  bool cbor_;
 };
 
 // A shard's id as "shardId-" + 12 digits, appended without allocating.

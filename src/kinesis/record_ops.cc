@@ -11,6 +11,7 @@
 #include "common/base64.h"
 #include "kinesis/context.h"
 #include "log/sequence_number.h"
+#include "quality/service.h"
 
 namespace fluxgate::kinesis {
 namespace {
@@ -52,6 +53,8 @@ std::string DataValue(size_t n) {
 ApiError ResultError(const log::AppendResult& r) {
   if (r.error_code == "ProvisionedThroughputExceededException")
     return ApiError::Throughput(r.error_message);
+  // A record the stream's data-quality schema refuses ([[quality.streams]] reject mode).
+  if (r.error_code == quality::kRejectedErrorCode) return ApiError::Validation(r.error_message);
   return ApiError::Internal(r.error_message.empty() ? "Internal service failure."
                                                     : r.error_message);
 }
@@ -114,7 +117,7 @@ void PutRecord(ApiContext& api, JsonArgs& args, Reply&& reply) {
   if (!meta.ok()) return reply.Fail(meta.error());
 
   log::LogManager* log = api.log;
-  Status st = log->Append(name, std::span<const log::AppendRecord>(&record, 1),
+  Status st = quality::CheckedAppend(log, name, std::span<const log::AppendRecord>(&record, 1),
                           [reply, log, name, secs = ShardCreateSecs(meta.value())](
                               std::vector<log::AppendResult> results) mutable {
                             if (results.empty())
@@ -234,7 +237,7 @@ void PutRecords(ApiContext& api, JsonArgs& args, Reply&& reply) {
   if (!meta.ok()) return reply.Fail(meta.error());
 
   log::LogManager* log = api.log;
-  Status st = log->Append(name, batch,
+  Status st = quality::CheckedAppend(log, name, batch,
                           [reply, log, name, secs = ShardCreateSecs(meta.value())](
                               std::vector<log::AppendResult> results) mutable {
                             size_t failed = 0;

@@ -1,6 +1,7 @@
 #include "log/segment.h"
 
 #include <cstdio>
+#include <limits>
 #include <vector>
 
 #include "log/frame.h"
@@ -141,6 +142,11 @@ Status Segment::ScanAndRepair(uint32_t index_interval_bytes, ScanStats* stats) {
     if (f.offset != end_offset) {
       return truncate_at(pos, "frame offset " + std::to_string(f.offset) + " where " +
                                   std::to_string(end_offset) + " was expected");
+    }
+    // end_offset (one past the last record) must stay representable: a record at the
+    // largest offset would wrap it to 0, below base, which LoadIndex then rejects.
+    if (f.offset == std::numeric_limits<ShardOffset>::max()) {
+      return truncate_at(pos, "frame offset " + std::to_string(f.offset) + " is out of range");
     }
     if (first || pos - last_index_pos >= index_interval_bytes) {
       index.Add({f.offset, f.arrival_ms, pos});

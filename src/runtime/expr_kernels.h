@@ -265,5 +265,8 @@ size_t CodePoints(std::string_view s);
 size_t ByteOffset(std::string_view s, int64_t cp);
 // Java's Double.toString: "22.5", "100.0", "1.0E7", "1.0E-4".
 void AppendJavaDouble(double v, std::string& out);
+// The same text written at `dst` (room for kMaxJavaDoubleText bytes); returns its length.
+inline constexpr size_t kMaxJavaDoubleText = 40;
+size_t WriteJavaDouble(double v, char* dst);
 
 }  // namespace fluxgate::runtime

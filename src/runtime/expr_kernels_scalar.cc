@@ -95,13 +95,23 @@ size_t ByteOffset(std::string_view s, int64_t cp) {
 }
 
 void AppendJavaDouble(double v, std::string& out) {
+  char buf[kMaxJavaDoubleText];
+  out.append(buf, WriteJavaDouble(v, buf));
+}
+
+size_t WriteJavaDouble(double v, char* dst) {
+  char* d = dst;
+  auto put = [&d](std::string_view s) {
+    std::memcpy(d, s.data(), s.size());
+    d += s.size();
+  };
   if (std::isnan(v)) {
-    out += "NaN";
-    return;
+    put("NaN");
+    return 3;
   }
   if (std::isinf(v)) {
-    out += v < 0 ? "-Infinity" : "Infinity";
-    return;
+    put(v < 0 ? "-Infinity" : "Infinity");
+    return static_cast<size_t>(d - dst);
   }
   char buf[64];
   const double a = std::fabs(v);
@@ -117,40 +127,39 @@ void AppendJavaDouble(double v, std::string& out) {
       const auto scale = static_cast<uint64_t>(kPow10[k]);
       uint64_t frac = whole % scale;
       whole /= scale;
-      if (std::signbit(v)) out += '-';
-      auto r = std::to_chars(buf, buf + sizeof(buf), whole);
-      out.append(buf, r.ptr - buf);
-      out += '.';
+      if (std::signbit(v)) *d++ = '-';
+      d = std::to_chars(d, d + 24, whole).ptr;
+      *d++ = '.';
       if (k == 0) {
-        out += '0';
-        return;
+        *d++ = '0';
+        return static_cast<size_t>(d - dst);
       }
-      char digits[4];
-      for (int d = k - 1; d >= 0; --d) {
-        digits[d] = static_cast<char>('0' + frac % 10);
+      for (int i = k - 1; i >= 0; --i) {
+        d[i] = static_cast<char>('0' + frac % 10);
         frac /= 10;
       }
-      out.append(digits, k);
-      return;
+      d += k;
+      return static_cast<size_t>(d - dst);
     }
     auto res = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::fixed);
     std::string_view s(buf, res.ptr - buf);
-    out += s;
-    if (s.find('.') == std::string_view::npos) out += ".0";
-    return;
+    put(s);
+    if (s.find('.') == std::string_view::npos) put(".0");
+    return static_cast<size_t>(d - dst);
   }
   auto res = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific);
   std::string_view s(buf, res.ptr - buf);  // "1.5e+07", "1e-04"
   size_t e = s.find('e');
   std::string_view mant = s.substr(0, e);
-  out += mant;
-  if (mant.find('.') == std::string_view::npos) out += ".0";
-  out += 'E';
+  put(mant);
+  if (mant.find('.') == std::string_view::npos) put(".0");
+  *d++ = 'E';
   std::string_view exp = s.substr(e + 1);
-  if (exp.front() == '-') out += '-';
+  if (exp.front() == '-') *d++ = '-';
   exp.remove_prefix(1);
   while (exp.size() > 1 && exp.front() == '0') exp.remove_prefix(1);
-  out += exp;
+  put(exp);
+  return static_cast<size_t>(d - dst);
 }
 
 int LikeMatch(std::string_view s, std::string_view p, int escape) {

@@ -37,7 +37,7 @@ struct DeadLetter {
 };
 
 enum class DecodeOutcome : uint8_t {
-  kRows,        // one or more rows were appended
+  kRows,        // rows were appended: one per object (none for an empty top-level array)
   kDeadLetter,  // nothing appended; *dead_letter filled
   kSkipped,     // not JSON and ignore_parse_errors: nothing appended; *dead_letter filled
                 // so the caller can count and sample it

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 #include "common/json_writer.h"
 #include "runtime/decimal.h"
@@ -37,46 +38,109 @@ void JsonRowEncoder::AppendRow(const RecordBatch& batch, size_t row, std::string
   AppendRow(batch, identity_, row, out);
 }
 
+namespace {
+
+// Copies a few bytes without a call into libc: fixed-size moves the compiler inlines,
+// overlapping where the length is not a multiple of the move.
+inline void SmallCopy(char* d, const char* s, size_t n) {
+  if (n >= 8) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) std::memcpy(d + i, s + i, 8);
+    if (i < n) std::memcpy(d + n - 8, s + n - 8, 8);
+  } else if (n >= 4) {
+    std::memcpy(d, s, 4);
+    std::memcpy(d + n - 4, s + n - 4, 4);
+  } else {
+    for (size_t i = 0; i < n; ++i) d[i] = s[i];
+  }
+}
+
+}  // namespace
+
+// A row is assembled in a stack buffer and appended to `out` once (or in a few pieces for
+// very long strings): one append per row instead of one per member and value.
 void JsonRowEncoder::AppendRow(const RecordBatch& batch, const std::vector<int>& columns,
                                size_t row, std::string& out) const {
-  if (schema_->size() == 0) out += '{';
+  char buf[2048];
+  size_t n = 0;
+  auto room = [&](size_t k) {
+    if (n + k > sizeof(buf)) {
+      out.append(buf, n);
+      n = 0;
+    }
+  };
+  auto put = [&](std::string_view s) {
+    room(s.size());
+    if (s.size() > sizeof(buf)) {
+      out.append(s);
+      return;
+    }
+    SmallCopy(buf + n, s.data(), s.size());
+    n += s.size();
+  };
+  if (schema_->size() == 0) put("{");
   for (size_t c = 0; c < schema_->size(); ++c) {
-    out += member_prefixes_[c];
+    put(member_prefixes_[c]);
     const Column& col = batch.column(columns[c]);
     if (col.IsNull(row)) {
-      out += "null";
+      put("null");
       continue;
     }
     const sql::DataType& t = col.type();
     switch (t.kind) {
       case sql::TypeKind::kBoolean:
-        out += col.Bool(row) ? "true" : "false";
+        put(col.Bool(row) ? "true" : "false");
         break;
-      case sql::TypeKind::kDouble:
-        AppendJsonDouble(col.Double(row), out);
+      case sql::TypeKind::kDouble: {
+        const double v = col.Double(row);
+        if (std::isnan(v) || std::isinf(v)) {
+          put(std::isnan(v) ? "\"NaN\"" : (v > 0 ? "\"Infinity\"" : "\"-Infinity\""));
+          break;
+        }
+        room(kMaxJavaDoubleText);
+        n += WriteJavaDouble(v, buf + n);
         break;
-      case sql::TypeKind::kDecimal:
-        AppendDecimal(col.Decimal(row), t.scale, out);
+      }
+      case sql::TypeKind::kDecimal: {
+        std::string text;
+        AppendDecimal(col.Decimal(row), t.scale, text);
+        put(text);
         break;
-      case sql::TypeKind::kString:
-        out += '"';
-        AppendJsonEscaped(col.String(row), out);
-        out += '"';
+      }
+      case sql::TypeKind::kString: {
+        const std::string_view v = col.String(row);
+        if (6 * v.size() + 2 > sizeof(buf)) {
+          out.append(buf, n);
+          n = 0;
+          out += '"';
+          AppendJsonEscaped(v, out);
+          out += '"';
+          break;
+        }
+        room(6 * v.size() + 2);
+        buf[n++] = '"';
+        n += WriteJsonEscaped(v, buf + n);
+        buf[n++] = '"';
         break;
+      }
       case sql::TypeKind::kTimestamp:
       case sql::TypeKind::kTimestampLtz:
-        out += '"';
-        AppendTimestamp(col.Int64(row), TimestampUnitPerSecond(t), t.precision,
-                        options_.timestamp_style, /*trim_fraction=*/true,
-                        t.kind == sql::TypeKind::kTimestampLtz, out);
-        out += '"';
+        room(kMaxTimestampText + 2);
+        buf[n++] = '"';
+        n += WriteTimestamp(col.Int64(row), TimestampUnitPerSecond(t), t.precision,
+                            options_.timestamp_style, /*trim_fraction=*/true,
+                            t.kind == sql::TypeKind::kTimestampLtz, buf + n);
+        buf[n++] = '"';
         break;
       default:
-        AppendInt(col.Int64(row), out);
+        room(24);
+        n = static_cast<size_t>(std::to_chars(buf + n, buf + sizeof(buf), col.Int64(row)).ptr -
+                                buf);
         break;
     }
   }
-  out += '}';
+  put("}");
+  out.append(buf, n);
 }
 
 void JsonRowEncoder::AppendJsonLines(const RecordBatch& batch, std::string& out) const {

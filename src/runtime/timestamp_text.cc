@@ -278,12 +278,18 @@ const CivilDate& CachedCivil(int64_t days) {
 
 void AppendTimestamp(int64_t value, int64_t unit_per_second, int precision, TimestampStyle style,
                      bool trim_fraction, bool utc_suffix, std::string& out) {
+  char buf[kMaxTimestampText];
+  out.append(buf, WriteTimestamp(value, unit_per_second, precision, style, trim_fraction,
+                                 utc_suffix, buf));
+}
+
+size_t WriteTimestamp(int64_t value, int64_t unit_per_second, int precision, TimestampStyle style,
+                      bool trim_fraction, bool utc_suffix, char* buf) {
   int64_t secs = FloorDiv(value, unit_per_second);
   int64_t frac = value - secs * unit_per_second;  // 0 <= frac < unit_per_second
   int64_t days = FloorDiv(secs, 86400);
   const auto sod = static_cast<unsigned>(secs - days * 86400);
   const CivilDate& civil = CachedCivil(days);
-  char buf[64];
   int n = 0;
   int64_t y = civil.year;
   if (y < 0) {
@@ -295,7 +301,7 @@ void AppendTimestamp(int64_t value, int64_t unit_per_second, int precision, Time
     PutTwo(static_cast<unsigned>(y % 100), buf + n + 2);
     n += 4;
   } else {
-    auto r = std::to_chars(buf + n, buf + 32, y);
+    auto r = std::to_chars(buf + n, buf + 24, y);
     n = static_cast<int>(r.ptr - buf);
   }
   buf[n++] = '-';
@@ -330,7 +336,7 @@ void AppendTimestamp(int64_t value, int64_t unit_per_second, int precision, Time
     n += digits;
   }
   if (utc_suffix) buf[n++] = 'Z';
-  out.append(buf, n);
+  return static_cast<size_t>(n);
 }
 
 std::string FormatTimestampMillis(int64_t epoch_millis) {

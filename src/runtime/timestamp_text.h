@@ -52,6 +52,10 @@ enum class TimestampStyle : uint8_t {
 // utc_suffix appends 'Z' (TIMESTAMP_LTZ values, rendered in UTC).
 void AppendTimestamp(int64_t value, int64_t unit_per_second, int precision, TimestampStyle style,
                      bool trim_fraction, bool utc_suffix, std::string& out);
+// The same text written at `dst` (room for kMaxTimestampText bytes); returns its length.
+inline constexpr size_t kMaxTimestampText = 48;
+size_t WriteTimestamp(int64_t value, int64_t unit_per_second, int precision, TimestampStyle style,
+                      bool trim_fraction, bool utc_suffix, char* dst);
 
 // Convenience for tests and logs: TIMESTAMP(3) epoch millis, SQL style, padded.
 std::string FormatTimestampMillis(int64_t epoch_millis);

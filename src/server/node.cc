@@ -5,15 +5,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
 #include "alerts/alert_hub.h"
+#include "auth/authorizer.h"
 #include "common/logging.h"
 #include "http/server.h"
+#include "http/tls.h"
+#include "ingest/mqtt_ingest.h"
 #include "jobs/job_manager.h"
 #include "kinesis/api.h"
 #include "log/log_manager.h"
+#include "quality/service.h"
 #include "server/pipeline_files.h"
 #include "web/http_api.h"
 
@@ -62,7 +67,9 @@ Result<std::string> LoadOrCreateIteratorSecret(const std::string& data_dir) {
 struct Node::Impl {
   std::unique_ptr<log::LogManager> log;
   std::unique_ptr<alerts::AlertHub> alerts;
+  std::unique_ptr<quality::Service> quality;  // [quality]; publishes to `alerts`
   std::unique_ptr<jobs::JobManager> jobs;
+  std::unique_ptr<ingest::MqttIngest> mqtt;  // [[ingest.mqtt]]; stopped before the log closes
   std::unique_ptr<kinesis::KinesisApi> kinesis;
   std::unique_ptr<web::HttpApi> web;
   std::unique_ptr<http::Server> kinesis_server;
@@ -89,6 +96,12 @@ Result<std::unique_ptr<Node>> Node::Start(const ServeConfig& c, jobs::JobManager
   // Bad addresses are refused before the log is opened (and its directory created).
   FG_ASSIGN_OR_RETURN(auto kaddr, http::ParseHostPort(c.kinesis_listen));
   FG_ASSIGN_OR_RETURN(auto haddr, http::ParseHostPort(c.http_listen));
+  // So is a [tls] certificate or key that cannot be loaded.
+  const bool tls = !c.tls.cert_file.empty();
+  if (tls) {
+    if (Status s = http::CheckServerTlsFiles(c.tls.cert_file, c.tls.key_file); !s.ok())
+      return Status::InvalidArgument("[tls]: " + s.message());
+  }
   // So are unreadable pipeline files.
   FG_ASSIGN_OR_RETURN(auto startup, LoadStartupScripts(c, shipped_pipelines_dir));
 
@@ -104,6 +117,12 @@ Result<std::unique_ptr<Node>> Node::Start(const ServeConfig& c, jobs::JobManager
   lo.sync_threads = c.log.sync_threads;
   FG_ASSIGN_OR_RETURN(n.log, log::LogManager::Open(lo));
   FG_ASSIGN_OR_RETURN(n.alerts, alerts::AlertHub::Start(c.alerts));
+  // [quality]: ingest paths find the stream rules through the log (quality::CheckedAppend);
+  // profiles are computed in the background and stale devices alert through the hub.
+  quality::Service::Options qo;
+  qo.log = n.log.get();
+  qo.publish = [hub = n.alerts.get()](alerts::Alert a) { hub->Publish(std::move(a)); };
+  FG_ASSIGN_OR_RETURN(n.quality, quality::Service::Start(c.quality, std::move(qo)));
 
   jobs::JobContext jc;
   jc.log = n.log.get();
@@ -114,6 +133,8 @@ Result<std::unique_ptr<Node>> Node::Start(const ServeConfig& c, jobs::JobManager
   jc.read_batch_records = c.jobs.read_batch_records;
   n.jobs = std::make_unique<jobs::JobManager>(jc, std::move(jo));
   FG_RETURN_IF_ERROR(n.jobs->RestoreFromDisk(startup));
+  // MQTT ingest appends like any producer; connecting to the brokers runs in the background.
+  FG_ASSIGN_OR_RETURN(n.mqtt, ingest::MqttIngest::Start(c.ingest, c.data_dir, n.log.get()));
 
   kinesis::KinesisOptions ko;
   ko.region = c.kinesis.region;
@@ -125,8 +146,16 @@ Result<std::unique_ptr<Node>> Node::Start(const ServeConfig& c, jobs::JobManager
   ko.shard_limit = c.kinesis.shard_limit;
   ko.on_demand_shards = c.kinesis.on_demand_shards;
   FG_ASSIGN_OR_RETURN(ko.iterator_secret, LoadOrCreateIteratorSecret(c.data_dir));
+  // [auth]: one set of principals for both APIs (docs/design/auth.md).
+  auth::AuthorizerOptions ao;
+  ao.region = c.kinesis.region;
+  ao.account_id = c.kinesis.account_id;
+  ko.authorizer = std::make_shared<const auth::Authorizer>(c.auth, ao);
+  GetLogger("auth")->info("{}", ko.authorizer->Summary());
   n.kinesis = std::make_unique<kinesis::KinesisApi>(n.log.get(), ko);
-  n.web = std::make_unique<web::HttpApi>(n.log.get(), n.jobs.get());
+  web::RecordsApiOptions ro;
+  ro.max_request_bytes = c.ingest.http_max_request_bytes;
+  n.web = std::make_unique<web::HttpApi>(n.log.get(), n.jobs.get(), ko.authorizer, ro);
 
   http::ServerOptions kso;
   kso.host = kaddr.first;
@@ -134,6 +163,8 @@ Result<std::unique_ptr<Node>> Node::Start(const ServeConfig& c, jobs::JobManager
   kso.threads = c.kinesis.threads;
   kso.max_body_bytes = c.kinesis.max_request_bytes;
   kso.name = "kinesis";
+  kso.tls_cert_file = c.tls.cert_file;
+  kso.tls_key_file = c.tls.key_file;
   kinesis::KinesisApi* api = n.kinesis.get();
   FG_ASSIGN_OR_RETURN(n.kinesis_server,
                       http::Server::Start(kso, [api](http::Request&& req, http::Responder r) {
@@ -144,13 +175,19 @@ Result<std::unique_ptr<Node>> Node::Start(const ServeConfig& c, jobs::JobManager
   hso.host = haddr.first;
   hso.port = haddr.second;
   hso.threads = c.http.threads;
-  hso.max_body_bytes = 1ull << 20;
+  // Ingest bodies up to the limit reach RecordsApi, which answers 413 itself past it.
+  hso.max_body_bytes = std::max<uint64_t>(1ull << 20, c.ingest.http_max_request_bytes);
   hso.name = "http";
+  hso.tls_cert_file = c.tls.cert_file;
+  hso.tls_key_file = c.tls.key_file;
   web::HttpApi* web = n.web.get();
   FG_ASSIGN_OR_RETURN(n.http_server,
                       http::Server::Start(hso, [web](http::Request&& req, http::Responder r) {
                         web->Handle(std::move(req), std::move(r));
                       }));
+  if (tls)
+    logger->info("tls: Kinesis API and HTTP listeners serve HTTPS only (certificate {})",
+                 c.tls.cert_file);
   return node;
 }
 
@@ -169,6 +206,8 @@ Status Node::Stop() {
   if (impl_->http_server) impl_->http_server->Stop();
   if (impl_->kinesis_server) impl_->kinesis_server->Stop();
   if (impl_->web) impl_->web->Stop();
+  if (impl_->mqtt) impl_->mqtt->Stop();  // its last PUBACKs need the log still open
+  if (impl_->quality) impl_->quality->Stop();  // before the alerts it publishes to
   Status st;
   if (impl_->jobs) {
     if (Status s = impl_->jobs->StopAll(); !s.ok()) {

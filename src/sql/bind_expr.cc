@@ -179,7 +179,10 @@ BoundExprPtr Binder::Coerce(BoundExprPtr e, const DataType& type) {
     lit->type = WithNullable(type, false);
     return lit;
   }
-  return MakeCast(std::move(e), WithNullable(type, e->type.nullable || e->is_null), true);
+  // Read `e` before moving it: the order in which arguments are evaluated is unspecified
+  // (clang goes left to right, so reading it in the argument list dereferenced null).
+  const bool nullable = e->type.nullable || e->is_null;
+  return MakeCast(std::move(e), WithNullable(type, nullable), true);
 }
 
 BoundExprPtr Binder::BindColumnRef(const ColumnRefExpr& ref, const Scope& scope) {

@@ -1,5 +1,8 @@
 #include "web/http_api.h"
 
+#include <chrono>
+
+#include "auth/authorizer.h"
 #include "common/json_writer.h"
 #include "log/log_manager.h"
 #include "web/jobs_api.h"
@@ -23,8 +26,13 @@ http::Response Error(int status, std::string_view message) {
 
 }  // namespace
 
-HttpApi::HttpApi(log::LogManager* log, jobs::JobManager* jobs)
-    : log_(log), jobs_(jobs ? std::make_unique<JobsApi>(jobs) : nullptr) {}
+HttpApi::HttpApi(log::LogManager* log, jobs::JobManager* jobs,
+                 std::shared_ptr<const auth::Authorizer> authorizer, RecordsApiOptions records)
+    : log_(log),
+      jobs_(jobs ? std::make_unique<JobsApi>(jobs) : nullptr),
+      authorizer_(std::move(authorizer)),
+      records_(log, records),
+      quality_(log) {}
 
 HttpApi::~HttpApi() = default;
 
@@ -33,9 +41,20 @@ void HttpApi::Stop() {
 }
 
 void HttpApi::Handle(http::Request&& req, http::Responder respond) {
+  if (authorizer_) {
+    if (auto refusal = authorizer_->CheckHttp(req, std::chrono::system_clock::now())) {
+      std::string body;
+      JsonWriter w(body);
+      w.BeginObject().Key("error").String(refusal->type);
+      w.Key("message").String(refusal->message).EndObject();
+      return respond(Json(refusal->http_status, std::move(body)));
+    }
+  }
   std::string_view path = req.target;
   if (auto q = path.find('?'); q != std::string_view::npos) path = path.substr(0, q);
   if (jobs_ && jobs_->Handle(req, path, respond)) return;
+  if (records_.Handle(req, path, respond)) return;
+  if (quality_.Handle(req, path, respond)) return;
   if (req.method != "GET" && req.method != "HEAD")
     return respond(Error(405, "only GET is supported on " + std::string(path)));
   if (path == "/healthz") return respond(Json(200, "{\"status\":\"ok\"}"));

@@ -15,6 +15,7 @@
 
 #include "http/http_test_util.h"
 #include "http/server.h"
+#include "http/tls_test_util.h"
 
 namespace fluxgate::alerts {
 namespace {
@@ -34,24 +35,27 @@ bool WaitUntil(const std::function<bool()>& pred) {
 
 // A local webhook receiver: records every request and answers with the status `policy`
 // returns for the n-th request (0-based); a negative status holds the request unanswered
-// until Release().
+// until Release(). With TLS files in `options` it speaks only HTTPS.
 class Receiver {
  public:
-  explicit Receiver(std::function<int(size_t)> policy = [](size_t) { return 200; })
-      : policy_(std::move(policy)) {
-    server_ = http::testing::MustStart({}, [this](http::Request&& req, http::Responder respond) {
-      std::lock_guard<std::mutex> lock(mu_);
-      const int status = policy_(requests_.size());
-      requests_.push_back(std::move(req));
-      if (status < 0) {
-        held_.push_back(std::move(respond));
-        return;
-      }
-      http::Response r;
-      r.status = status;
-      r.body = "status " + std::to_string(status);
-      respond(std::move(r));
-    });
+  explicit Receiver(
+      std::function<int(size_t)> policy = [](size_t) { return 200; },
+      http::ServerOptions options = {})
+      : policy_(std::move(policy)), scheme_(options.tls_cert_file.empty() ? "http" : "https") {
+    server_ =
+        http::testing::MustStart(options, [this](http::Request&& req, http::Responder respond) {
+          std::lock_guard<std::mutex> lock(mu_);
+          const int status = policy_(requests_.size());
+          requests_.push_back(std::move(req));
+          if (status < 0) {
+            held_.push_back(std::move(respond));
+            return;
+          }
+          http::Response r;
+          r.status = status;
+          r.body = "status " + std::to_string(status);
+          respond(std::move(r));
+        });
   }
   ~Receiver() { Stop(); }
 
@@ -60,8 +64,10 @@ class Receiver {
   }
   uint16_t port() const { return server_->port(); }
   std::string url(const std::string& path = "/hook") const {
-    return "http://127.0.0.1:" + std::to_string(port()) + path;
+    return scheme_ + "://127.0.0.1:" + std::to_string(port()) + path;
   }
+  // Connections accepted, TLS handshakes that failed included.
+  uint64_t connections() const { return server_->stats().connections_accepted; }
   size_t count() {
     std::lock_guard<std::mutex> lock(mu_);
     return requests_.size();
@@ -84,6 +90,7 @@ class Receiver {
  private:
   std::mutex mu_;
   std::function<int(size_t)> policy_;
+  const std::string scheme_;
   std::vector<http::Request> requests_;
   std::vector<http::Responder> held_;
   std::unique_ptr<http::Server> server_;
@@ -424,9 +431,21 @@ TEST(AlertHubTest, StopGivesUpRetriesAtTheDrainDeadline) {
 TEST(AlertHubTest, StartRejectsBadSubscriptionsWithoutQuotingUrls) {
   auto config = FastConfig();
   config.subscriptions = {Webhook("t", "https://example.com/hook?token=s3cret")};
+  config.subscriptions[0].ca_file = TempPath("no-such-ca.pem");
   auto hub = AlertHub::Start(config);
   ASSERT_FALSE(hub.ok());
-  EXPECT_NE(hub.status().message().find("https is not supported yet"), std::string::npos);
+  EXPECT_NE(hub.status().message().find("alerts.subscriptions[0]"), std::string::npos)
+      << hub.status().message();
+  EXPECT_NE(hub.status().message().find("ca_file"), std::string::npos) << hub.status().message();
+  EXPECT_NE(hub.status().message().find("no-such-ca.pem"), std::string::npos);
+  EXPECT_EQ(hub.status().message().find("s3cret"), std::string::npos);
+
+  config.subscriptions = {Webhook("t", "http://example.com/hook?token=s3cret")};
+  config.subscriptions[0].ca_file = TempPath("ca.pem");
+  hub = AlertHub::Start(config);
+  ASSERT_FALSE(hub.ok());
+  EXPECT_NE(hub.status().message().find("ca_file is only for https://"), std::string::npos)
+      << hub.status().message();
   EXPECT_EQ(hub.status().message().find("s3cret"), std::string::npos);
 
   config.subscriptions = {Webhook("t", "http://127.0.0.1:99999/hook?token=s3cret")};
@@ -442,6 +461,65 @@ TEST(AlertHubTest, StartRejectsBadSubscriptionsWithoutQuotingUrls) {
   EXPECT_NE(hub.status().message().find("alerts.subscriptions[0]"), std::string::npos)
       << hub.status().message();
   EXPECT_NE(hub.status().message().find("no/such/dir"), std::string::npos);
+}
+
+// HTTPS receivers: a self-signed certificate per suite, trusted through ca_file.
+class HttpsAlertHubTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(certs_.Make("receiver"));
+    ASSERT_TRUE(certs_.Make("other"));
+  }
+  http::testing::TestCerts certs_;
+};
+
+TEST_F(HttpsAlertHubTest, WebhookDeliversOverHttpsTrustingTheCaFile) {
+  Receiver rx([](size_t) { return 200; }, certs_.ServerTls("receiver"));
+  auto config = FastConfig();
+  config.subscriptions = {Webhook("iot-alerts", rx.url("/hook?token=s3cret"))};
+  config.subscriptions[0].ca_file = certs_.Cert("receiver");
+  auto hub = MustStart(config);
+  ASSERT_TRUE(hub);
+  EXPECT_EQ(hub->Subscriptions()[0].target, "https://127.0.0.1:" + std::to_string(rx.port()));
+  Alert a = SensorAlert("sensor-7", 97.5);
+  std::string want;
+  {
+    Alert filled = a;
+    filled.id = AlertId(a.topic, a.rule, a.attributes);
+    AppendAlertJson(filled, want);
+  }
+  hub->Publish(a);
+  hub->Publish(SensorAlert("sensor-8", 98.5));
+  ASSERT_TRUE(WaitUntil([&] { return StatsOf(*hub, 0).delivered == 2; }));
+  auto reqs = rx.requests();
+  ASSERT_EQ(reqs.size(), 2u);
+  EXPECT_EQ(reqs[0].method, "POST");
+  EXPECT_EQ(reqs[0].target, "/hook?token=s3cret");
+  EXPECT_EQ(reqs[0].body, want);
+  EXPECT_EQ(rx.connections(), 1u);  // one keep-alive TLS connection for both
+  ASSERT_TRUE(hub->Stop().ok());
+  const auto s = StatsOf(*hub, 0);
+  EXPECT_EQ(s.retried, 0u);
+  ExpectBalanced(s);
+}
+
+TEST_F(HttpsAlertHubTest, UntrustedReceiverIsRetriedLikeAnUnreachableOne) {
+  Receiver rx([](size_t) { return 200; }, certs_.ServerTls("receiver"));
+  auto config = FastConfig();
+  config.max_attempts = 3;
+  config.subscriptions = {Webhook("iot-alerts", rx.url())};
+  config.subscriptions[0].ca_file = certs_.Cert("other");  // not the receiver's issuer
+  auto hub = MustStart(config);
+  ASSERT_TRUE(hub);
+  hub->Publish(SensorAlert("sensor-1", 90));
+  ASSERT_TRUE(WaitUntil([&] { return StatsOf(*hub, 0).failed == 1; }));
+  ASSERT_TRUE(hub->Stop().ok());
+  const auto s = StatsOf(*hub, 0);
+  EXPECT_EQ(s.delivered, 0u);
+  EXPECT_EQ(s.retried, 2u);  // transient, like a network error: every attempt was made
+  ExpectBalanced(s);
+  EXPECT_EQ(rx.count(), 0u);        // no request got past the handshake
+  EXPECT_EQ(rx.connections(), 3u);  // one handshake per attempt
 }
 
 TEST(AlertHubTest, NoSubscriptionsIsFine) {

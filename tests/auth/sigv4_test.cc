@@ -1,4 +1,4 @@
-#include "kinesis/sigv4.h"
+#include "auth/sigv4.h"
 
 #include <gtest/gtest.h>
 

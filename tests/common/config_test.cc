@@ -123,6 +123,28 @@ fsync = true
   EXPECT_TRUE(c.alerts.subscriptions[1].fsync);
 }
 
+TEST_F(ConfigFileTest, ReadsHttpsWebhookWithCaFile) {
+  ServeConfig c;
+  Status st = LoadConfigFile(Write(R"(
+[[alerts.subscriptions]]
+topic = "iot-alerts"
+kind = "webhook"
+url = "HTTPS://alerts.example.com/hook?token=s3cret"
+ca_file = "/etc/fluxgate/alerts-ca.pem"
+
+[[alerts.subscriptions]]
+topic = "iot-alerts"
+kind = "webhook"
+url = "https://hooks.example.com/x"
+)"),
+                             c);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_EQ(c.alerts.subscriptions.size(), 2u);
+  EXPECT_EQ(c.alerts.subscriptions[0].url, "HTTPS://alerts.example.com/hook?token=s3cret");
+  EXPECT_EQ(c.alerts.subscriptions[0].ca_file, "/etc/fluxgate/alerts-ca.pem");
+  EXPECT_EQ(c.alerts.subscriptions[1].ca_file, "");  // $FLUXGATE_CA_FILE or the system store
+}
+
 TEST_F(ConfigFileTest, SubscriptionsWithoutAlertsTableUseDefaults) {
   ServeConfig c;
   Status st = LoadConfigFile(Write(R"(
@@ -156,12 +178,20 @@ TEST_F(ConfigFileTest, BadAlertsConfigIsRejectedNamingTheKey) {
        "alerts.subscriptions[0].topic must be"},
       {std::string(kSub) + "topic = \"t\"\nkind = \"webhook\"\n",
        "alerts.subscriptions[0].url is required"},
-      {std::string(kSub) + "topic = \"t\"\nkind = \"webhook\"\nurl = \"https://h/x\"\n",
-       "https is not supported yet"},
       {std::string(kSub) + "topic = \"t\"\nkind = \"webhook\"\nurl = \"ftp://h/x\"\n",
-       "url must start with http://"},
+       "url must start with http:// or https://"},
       {std::string(kSub) + "topic = \"t\"\nkind = \"webhook\"\nurl = \"http:///x\"\n",
        "url has no host"},
+      {std::string(kSub) + "topic = \"t\"\nkind = \"webhook\"\nurl = \"https://?x\"\n",
+       "url has no host"},
+      {std::string(kSub) +
+           "topic = \"t\"\nkind = \"webhook\"\nurl = \"http://h/x\"\nca_file = \"/ca.pem\"\n",
+       "alerts.subscriptions[0].ca_file is only for https:// urls"},
+      {std::string(kSub) + "topic = \"t\"\nkind = \"file\"\npath = \"/x\"\nca_file = \"/ca.pem\"\n",
+       "alerts.subscriptions[0].ca_file is only for kind = \"webhook\""},
+      {std::string(kSub) +
+           "topic = \"t\"\nkind = \"webhook\"\nurl = \"https://h/x\"\nca_file = 5\n",
+       "alerts.subscriptions[0].ca_file'"},
       {std::string(kSub) +
            "topic = \"t\"\nkind = \"webhook\"\nurl = \"http://h/x\"\npath = \"/x\"\n",
        "path is only for kind = \"file\""},
@@ -189,12 +219,14 @@ TEST_F(ConfigFileTest, BadAlertsConfigIsRejectedNamingTheKey) {
 
 TEST_F(ConfigFileTest, WebhookUrlIsNeverQuotedInErrors) {
   ServeConfig c;
-  Status st = LoadConfigFile(
-      Write(std::string(kSub) +
-            "topic = \"t\"\nkind = \"webhook\"\nurl = \"https://h/hook?token=s3cret\"\n"),
-      c);
+  Status st =
+      LoadConfigFile(Write(std::string(kSub) + "topic = \"t\"\nkind = \"webhook\"\nurl = "
+                                               "\"https://user:pa55@h/hook?token=s3cret\"\n"),
+                     c);
   ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("user info"), std::string::npos) << st.message();
   EXPECT_EQ(st.message().find("s3cret"), std::string::npos) << st.message();
+  EXPECT_EQ(st.message().find("pa55"), std::string::npos) << st.message();
 }
 
 TEST(StatusTest, OkAndErrors) {

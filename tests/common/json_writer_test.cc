@@ -52,6 +52,9 @@ TEST(JsonWriterTest, EscapesAtEveryOffsetOfLongStrings) {
         std::string out;
         AppendJsonEscaped(s, out);
         ASSERT_EQ(out, reference(s)) << "len " << len << " at " << at;
+        std::string direct(6 * s.size(), '?');
+        direct.resize(WriteJsonEscaped(s, direct.data()));
+        ASSERT_EQ(direct, out) << "len " << len << " at " << at;
       }
     }
   }

@@ -26,6 +26,7 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -112,8 +113,11 @@ class Server:
     """
 
     def __init__(self, binary=None, data_dir=None, durability="fsync", extra_args=(),
-                 config_text=None, use_config_for_addresses=False, default_pipeline=False):
+                 config_text=None, use_config_for_addresses=False, default_pipeline=False,
+                 tls_ca_file=None):
         self.binary = binary or OPTIONS.binary
+        # With a [tls] config: the CA file clients trust; endpoints are then https://.
+        self.tls_ca_file = tls_ca_file
         self.workdir = tempfile.mkdtemp(prefix="fluxgate-e2e-")
         self.data_dir = data_dir or os.path.join(self.workdir, "data")
         self.durability = durability
@@ -135,12 +139,20 @@ class Server:
 
     # -- addresses
     @property
+    def scheme(self):
+        return "https" if self.tls_ca_file else "http"
+
+    @property
     def endpoint(self):
-        return f"http://127.0.0.1:{self.kinesis_port}"
+        return f"{self.scheme}://127.0.0.1:{self.kinesis_port}"
 
     @property
     def http_base(self):
-        return f"http://127.0.0.1:{self.http_port}"
+        return f"{self.scheme}://127.0.0.1:{self.http_port}"
+
+    def ssl_context(self):
+        """An SSL context trusting tls_ca_file (None for a plain-HTTP server)."""
+        return ssl.create_default_context(cafile=self.tls_ca_file) if self.tls_ca_file else None
 
     def command(self):
         cmd = [self.binary, "serve"]
@@ -186,7 +198,8 @@ class Server:
 
     def healthz_status(self):
         try:
-            with urllib.request.urlopen(self.http_base + "/healthz", timeout=2) as r:
+            with urllib.request.urlopen(self.http_base + "/healthz", timeout=2,
+                                        context=self.ssl_context()) as r:
                 return r.status
         except urllib.error.HTTPError as e:
             return e.code
@@ -259,6 +272,8 @@ class Server:
         return segment_files(self.data_dir)
 
     def client(self, **kw):
+        if self.tls_ca_file:
+            kw.setdefault("verify", self.tls_ca_file)
         return kinesis_client(self.endpoint, **kw)
 
 
@@ -305,11 +320,12 @@ def index_files(data_dir):
 
 # --------------------------------------------------------------------------- clients
 
-def kinesis_client(endpoint, max_attempts=3, validate=True, read_timeout=30):
+def kinesis_client(endpoint, max_attempts=3, validate=True, read_timeout=30, verify=None):
     """A boto3 Kinesis client for `endpoint` with dummy credentials.
 
     max_attempts counts the first try ("standard" retry mode). validate=False turns off
     botocore's client-side parameter validation so the server's own validation is tested.
+    verify: for https endpoints, the CA bundle file to trust (None: botocore's default).
     """
     cfg = Config(region_name=REGION,
                  retries={"max_attempts": max_attempts, "mode": "standard"},
@@ -317,13 +333,15 @@ def kinesis_client(endpoint, max_attempts=3, validate=True, read_timeout=30):
                  parameter_validation=validate)
     return boto3.session.Session().client(
         "kinesis", endpoint_url=endpoint, region_name=REGION,
-        aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY, config=cfg)
+        aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY, config=cfg,
+        verify=verify)
 
 
-def aws_cli(endpoint, *args, check=True, timeout=120, input_text=None):
+def aws_cli(endpoint, *args, check=True, timeout=120, input_text=None, ca_bundle=None):
     """Runs `/usr/bin/aws --endpoint-url ENDPOINT ARGS...`; returns CompletedProcess.
 
-    Parses stdout as JSON into .json when it looks like JSON.
+    Parses stdout as JSON into .json when it looks like JSON. ca_bundle: the CA file the
+    CLI trusts for an https endpoint (--ca-bundle).
     """
     env = dict(os.environ)
     env.update({"AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
@@ -331,6 +349,8 @@ def aws_cli(endpoint, *args, check=True, timeout=120, input_text=None):
                 "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null"})
     env.pop("AWS_PROFILE", None)
     cmd = [AWS_CLI, "--endpoint-url", endpoint, "--output", "json"] + list(args)
+    if ca_bundle:
+        cmd[1:1] = ["--ca-bundle", ca_bundle]
     p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout,
                        input=input_text)
     p.cmd = cmd

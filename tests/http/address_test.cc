@@ -70,13 +70,24 @@ TEST(ParseUrlTest, Parses) {
   EXPECT_EQ(u->path, "/?q=2");
 }
 
-TEST(ParseUrlTest, RejectsMalformedAndHttps) {
-  auto https = ParseUrl("https://example.com/");
-  ASSERT_FALSE(https.ok());
-  EXPECT_TRUE(https.status().IsInvalidArgument());
-  EXPECT_NE(https.status().message().find("https is not supported yet"), std::string::npos);
-  for (const char* bad : {"", "example.com:80/x", "ftp://h/", "http://", "http:///x", "http://h:/x",
-                          "http://h:99999/", "http://u@h/", "http://[::1/"}) {
+TEST(ParseUrlTest, HttpsDefaultsToPort443) {
+  auto u = ParseUrl("HTTPS://example.com/hook?t=1");
+  ASSERT_TRUE(u.ok()) << u.status().ToString();
+  EXPECT_EQ(u->scheme, "https");
+  EXPECT_EQ(u->host, "example.com");
+  EXPECT_EQ(u->port, 443);
+  EXPECT_EQ(u->path, "/hook?t=1");
+
+  u = ParseUrl("https://[::1]:8443");
+  ASSERT_TRUE(u.ok()) << u.status().ToString();
+  EXPECT_EQ(u->host, "::1");
+  EXPECT_EQ(u->port, 8443);
+  EXPECT_EQ(u->path, "/");
+}
+
+TEST(ParseUrlTest, RejectsMalformed) {
+  for (const char* bad : {"", "example.com:80/x", "ftp://h/", "http://", "https://", "http:///x",
+                          "http://h:/x", "http://h:99999/", "http://u@h/", "http://[::1/"}) {
     auto r = ParseUrl(bad);
     EXPECT_FALSE(r.ok()) << "'" << bad << "' parsed as host " << r->host;
     if (!r.ok()) {

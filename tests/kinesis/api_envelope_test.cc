@@ -1,5 +1,6 @@
 // The request envelope: method, target, content type, body parsing, error shape.
 #include "api_test_util.h"
+#include "kinesis/cbor.h"
 
 namespace fluxgate::kinesis::testing {
 namespace {
@@ -45,8 +46,8 @@ TEST_F(EnvelopeTest, MissingTargetAndWrongMethod) {
   EXPECT_EQ(r.Type(), "UnknownOperationException");
 }
 
-TEST_F(EnvelopeTest, CborAndOtherContentTypesAreRejected) {
-  for (const char* ct : {"application/x-amz-cbor-1.1", "text/plain"}) {
+TEST_F(EnvelopeTest, OtherContentTypesAreRejected) {
+  for (const char* ct : {"text/plain", "application/xml"}) {
     http::Request req;
     req.method = "POST";
     req.headers = {{"content-type", ct}, {"x-amz-target", "Kinesis_20131202.ListStreams"}};
@@ -55,6 +56,22 @@ TEST_F(EnvelopeTest, CborAndOtherContentTypesAreRejected) {
     EXPECT_EQ(r.status, 400) << ct;
     EXPECT_EQ(r.Type(), "UnknownOperationException") << ct;
   }
+}
+
+// The Java SDK's default: a CBOR body is answered in CBOR (an empty map asks ListStreams
+// for everything: {"HasMoreStreams": false, "StreamNames": [], ...}).
+TEST_F(EnvelopeTest, CborIsAnsweredInCbor) {
+  http::Request req;
+  req.method = "POST";
+  req.headers = {{"content-type", "application/x-amz-cbor-1.1"},
+                 {"x-amz-target", "Kinesis_20131202.ListStreams"}};
+  req.body = std::string("\xa0", 1);  // {}
+  auto r = Raw(std::move(req));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type, "application/x-amz-cbor-1.1");
+  auto text = cbor::ToDiagnostic(r.body);
+  ASSERT_TRUE(text.ok()) << text.status().message();
+  EXPECT_NE(text->find("\"HasMoreStreams\": false"), std::string::npos) << *text;
 }
 
 TEST_F(EnvelopeTest, MalformedJsonAndWrongTypesAreSerializationErrors) {

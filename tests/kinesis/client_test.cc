@@ -3,8 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <mutex>
 
-#include "kinesis/sigv4.h"
+#include "http/http_test_util.h"
+#include "http/server.h"
+#include "http/tls_test_util.h"
+#include "auth/sigv4.h"
 
 namespace fluxgate::kinesis {
 namespace {
@@ -217,6 +221,77 @@ TEST_F(ClientTest, WaitForActiveTimesOut) {
 TEST_F(ClientTest, MalformedReplyIsCorruption) {
   replies_.push_back(Reply(200, "not json"));
   EXPECT_TRUE(client_->DescribeStreamSummary("s").status().IsCorruption());
+}
+
+// The real transport against an in-process HTTPS server with a self-signed certificate.
+class HttpsClientTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(certs_.Make("server"));
+    ASSERT_TRUE(certs_.Make("other"));
+    server_ = http::testing::MustStart(
+        certs_.ServerTls("server"), [this](http::Request&& req, http::Responder respond) {
+          {
+            std::lock_guard<std::mutex> lock(mu_);
+            received_.push_back(std::move(req));
+          }
+          respond(Reply(200, R"({"StreamDescriptionSummary":{"StreamName":"s",)"
+                             R"("StreamStatus":"ACTIVE","OpenShardCount":2}})"));
+        });
+    ASSERT_TRUE(server_);
+  }
+  Result<std::unique_ptr<KinesisClient>> Connect(const std::string& ca_file) {
+    ClientOptions options;
+    options.endpoint = "https://127.0.0.1:" + std::to_string(server_->port());
+    options.ca_file = ca_file;
+    options.timeout_ms = 10'000;
+    return KinesisClient::Create(options);
+  }
+  std::vector<http::Request> Received() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return received_;
+  }
+
+  http::testing::TestCerts certs_;
+  std::mutex mu_;
+  std::vector<http::Request> received_;
+  std::unique_ptr<http::Server> server_;
+};
+
+TEST_F(HttpsClientTest, HttpsEndpointTrustedThroughCaFile) {
+  auto client = Connect(certs_.Cert("server"));
+  ASSERT_TRUE(client.ok()) << client.status().ToString();
+  auto summary = (*client)->DescribeStreamSummary("s");
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->status, "ACTIVE");
+  EXPECT_EQ(summary->open_shard_count, 2);
+  auto reqs = Received();
+  ASSERT_EQ(reqs.size(), 1u);
+  // Signed for exactly the Host header that arrived (the server verifies against it).
+  EXPECT_EQ(reqs[0].Get("host"), "127.0.0.1:" + std::to_string(server_->port()));
+  EXPECT_NE(reqs[0].Get("authorization").find("SignedHeaders="), std::string::npos);
+  EXPECT_EQ(reqs[0].Get("x-amz-target"), "Kinesis_20131202.DescribeStreamSummary");
+}
+
+TEST_F(HttpsClientTest, UntrustedCertificateFailsTheCall) {
+  auto client = Connect(certs_.Cert("other"));
+  ASSERT_TRUE(client.ok()) << client.status().ToString();
+  auto summary = (*client)->DescribeStreamSummary("s");
+  ASSERT_FALSE(summary.ok());
+  EXPECT_EQ(summary.status().code(), Status::Code::kIOError);
+  EXPECT_NE(summary.status().message().find("not trusted"), std::string::npos)
+      << summary.status().ToString();
+  EXPECT_TRUE(Received().empty());
+}
+
+TEST_F(HttpsClientTest, UnreadableCaFileIsNamed) {
+  const std::string missing = certs_.dir() + "/missing.crt";
+  auto client = Connect(missing);
+  ASSERT_TRUE(client.ok()) << client.status().ToString();
+  auto summary = (*client)->DescribeStreamSummary("s");
+  ASSERT_FALSE(summary.ok());
+  EXPECT_NE(summary.status().message().find(missing), std::string::npos)
+      << summary.status().ToString();
 }
 
 TEST(WireTest, JsonStringEscaping) {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <random>
 
+#include "common/json_writer.h"
 #include "runtime/json_decoder.h"
 
 namespace fluxgate::runtime {
@@ -52,6 +53,47 @@ TEST(JsonRowEncoder, WritesFlinkForms) {
   out.clear();
   JsonRowEncoder(s, iso).AppendRow(b.batch(), 1, out);
   EXPECT_NE(out.find(R"("ts":"2020-12-30T12:13:14")"), std::string::npos);
+}
+
+// Rows are assembled in a fixed buffer: strings near and beyond its size, many members
+// and escapes that grow the text six-fold must come out whole and in order; a column map
+// picks the batch columns without copying them.
+TEST(JsonRowEncoder, LongRowsAndColumnMaps) {
+  std::vector<Field> fields;
+  for (int i = 0; i < 40; ++i) fields.push_back({"c" + std::to_string(i), DataType::String()});
+  fields.push_back({"v", DataType::Double()});
+  auto s = std::make_shared<Schema>(fields);
+  RecordBatchBuilder b(s);
+  std::vector<std::string> values;
+  for (int i = 0; i < 40; ++i) {
+    std::string v(static_cast<size_t>(i * 97 % 700), 'a' + i % 26);
+    if (i % 3 == 0) v += std::string(static_cast<size_t>(i * 13), '\x01');  // \u0001 each
+    if (i == 7) v = std::string(5000, '"');
+    values.push_back(v);
+    b.column(i).AppendString(v);
+  }
+  b.column(40).AppendDouble(-0.5);
+  b.CommitRow();
+  std::string out = "prefix|";
+  JsonRowEncoder(s, {}).AppendRow(b.batch(), 0, out);
+  std::string expected = "prefix|";
+  for (int i = 0; i < 40; ++i) {
+    expected += i == 0 ? "{\"" : ",\"";
+    expected += "c" + std::to_string(i) + "\":\"";
+    AppendJsonEscaped(values[i], expected);
+    expected += '"';
+  }
+  expected += ",\"v\":-0.5}";
+  EXPECT_EQ(out, expected);
+
+  // Fields 0 and 1 of a two-column schema read from batch columns 40 and 7.
+  auto pair = std::make_shared<Schema>(
+      std::vector<Field>{{"v", DataType::Double()}, {"q", DataType::String()}});
+  out.clear();
+  JsonRowEncoder(pair, {}).AppendRow(b.batch(), std::vector<int>{40, 7}, 0, out);
+  std::string quotes;
+  AppendJsonEscaped(values[7], quotes);
+  EXPECT_EQ(out, "{\"v\":-0.5,\"q\":\"" + quotes + "\"}");
 }
 
 TEST(JsonRowEncoder, RoundTripsThroughDecoder) {

@@ -1,4 +1,4 @@
-#include "kinesis/sigv4.h"
+#include "auth/sigv4.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
