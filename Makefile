@@ -4,7 +4,7 @@ JOBS ?= 2
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 
-.PHONY: all build deps test-deps demo test unit-tests e2e-tests asan clean format bench
+.PHONY: all build deps test-deps demo test unit-tests e2e-tests asan fuzz-smoke clean format bench
 
 all: build
 
@@ -28,6 +28,7 @@ test: test-deps build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
 	cd $(BUILD) && ctest --output-on-failure -L e2e
 	$(MAKE) asan
+	$(MAKE) fuzz-smoke
 
 unit-tests: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
@@ -39,6 +40,12 @@ asan:
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFLUXGATE_SANITIZE=ON -DFLUXGATE_BENCH=OFF
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS) -L unit
+
+# Every libFuzzer harness (fuzz/), built with clang into build-fuzz/, for FUZZ_SECONDS each.
+# A longer run: ./fuzz/run.sh --seconds 3600 [name] (docs/design/fuzzing.md).
+FUZZ_SECONDS ?= 20
+fuzz-smoke:
+	JOBS=$(JOBS) ./fuzz/run.sh --seconds $(FUZZ_SECONDS)
 
 bench: build
 	./bench/run-ingest.sh

@@ -9,8 +9,10 @@ BUILD_PKGS=(
   libcli11-dev libtomlplusplus-dev libzstd-dev liblz4-dev libgtest-dev libgmock-dev
   libbenchmark-dev libmosquitto-dev libnats-dev
 )
-# The end-to-end tests drive the binary with Debian's boto3 and AWS CLI.
-TEST_PKGS=(python3 python3-boto3 awscli)
+# The end-to-end tests drive the binary with Debian's boto3 and AWS CLI (and python3-cbor2 for
+# the CBOR protocol), the MQTT tests a real Mosquitto broker; the fuzz harnesses (fuzz/) need
+# clang and its libFuzzer runtime.
+TEST_PKGS=(python3 python3-boto3 python3-cbor2 awscli mosquitto clang libclang-rt-14-dev)
 
 want=("${BUILD_PKGS[@]}")
 if [[ "${1:-}" == "--test" ]]; then want+=("${TEST_PKGS[@]}"); fi

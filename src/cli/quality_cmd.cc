@@ -107,7 +107,7 @@ int Devices(ServerClient& client, const QualityFlags& f) {
                                                  "LATE", "RANGE", "LAST SEEN", "STALE"}};
   for (simdjson::dom::element d : devices) {
     bool stale = false;
-    (void)d["stale"].get_bool().get(stale);
+    if (d["stale"].get_bool().get(stale) != simdjson::SUCCESS) stale = false;
     rows.push_back({JsonString(d, "device_id"), JsonString(d, "sensor_type"), U(d, "count"),
                     U(d, "invalid"), Num(d, "null_rate"), Num(d, "min"), Num(d, "max"),
                     Num(d, "mean"), U(d, "duplicates"), U(d, "out_of_order"), U(d, "late"),
@@ -126,7 +126,7 @@ int Device(ServerClient& client, const QualityFlags& f) {
   if (!doc.ok()) return Fail(doc.status());
   simdjson::dom::element d = *doc;
   bool stale = false;
-  (void)d["stale"].get_bool().get(stale);
+  if (d["stale"].get_bool().get(stale) != simdjson::SUCCESS) stale = false;
   std::printf("device %s (%s) on %s%s\n", f.device.c_str(), JsonString(d, "sensor_type").c_str(),
               f.stream.c_str(), stale ? "  STALE" : "");
   std::printf("  records %s  invalid %s  null rate %s\n", U(d, "count").c_str(),

@@ -21,6 +21,7 @@
 #include "ingest/mqtt_codec.h"
 #include "ingest/mqtt_transport.h"
 #include "log/log_manager.h"
+#include "quality/service.h"
 
 namespace fluxgate::ingest {
 
@@ -484,14 +485,16 @@ struct MqttSource::Impl {
     }
     ++pending_appends;
     std::shared_ptr<Mailbox> mb = mailbox;
-    Status st = log->Append(cfg.stream, views, [mb, b](std::vector<log::AppendResult> results) {
-      std::lock_guard<std::mutex> lock(mb->mu);
-      if (mb->impl == nullptr) return;
-      Impl* impl = mb->impl;
-      asio::post(impl->io, [impl, b, results = std::move(results)]() mutable {
-        impl->OnAppended(b, results);
-      });
-    });
+    // Through the stream's [quality] rules, if any: a rejected record comes back as such.
+    Status st = quality::CheckedAppend(
+        log, cfg.stream, views, [mb, b](std::vector<log::AppendResult> results) {
+          std::lock_guard<std::mutex> lock(mb->mu);
+          if (mb->impl == nullptr) return;
+          Impl* impl = mb->impl;
+          asio::post(impl->io, [impl, b, results = std::move(results)]() mutable {
+            impl->OnAppended(b, results);
+          });
+        });
     if (!st.ok()) {
       --pending_appends;
       b->stream_missing = st.IsNotFound();
@@ -507,6 +510,21 @@ struct MqttSource::Impl {
       for (size_t i = 0; i < b->recs.size(); ++i) {
         if (i < results.size() && results[i].ok) {
           MarkDone(b->seqs[i]);
+          continue;
+        }
+        if (i < results.size() && results[i].error_code == quality::kRejectedErrorCode) {
+          // Refused by the stream's schema: retrying cannot help, so it is set aside in
+          // the dead-letter file and acknowledged (the broker would redeliver it forever).
+          const MappedRecord& r = b->recs[i];
+          DeadLetter d;
+          d.time_ms = WallMs();
+          d.client_id = client_id;
+          d.stream = cfg.stream;
+          d.reason = results[i].error_message;
+          d.payload = std::string_view(b->arena).substr(r.data_offset, r.data_size);
+          DeadLetterFile::Format(d, &dead_lines);
+          dead_seqs.push_back(b->seqs[i]);
+          dead_lettered.fetch_add(1, std::memory_order_relaxed);
           continue;
         }
         if (!failed) {
@@ -528,6 +546,7 @@ struct MqttSource::Impl {
       appended.fetch_add(b->recs.size() - (failed ? failed->recs.size() : 0),
                          std::memory_order_relaxed);
       if (failed) Retry(std::move(failed));
+      FlushDeadLetters();
       AckReady();
       if (paused && !stopping && inflight.size() < cfg.max_inflight) {
         paused = false;

@@ -88,7 +88,7 @@ void Column::Truncate(size_t n) {
       dec_.resize(n);
       break;
     case PhysicalType::kString:
-      chars_.resize(offsets_[n]);
+      chars_.truncate(offsets_[n]);
       offsets_.resize(n + 1);
       break;
   }

@@ -20,6 +20,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "runtime/char_buffer.h"
 #include "sql/types.h"
 
 namespace fluxgate::runtime {
@@ -117,7 +118,7 @@ class Column {
   std::vector<double> f64_;
   std::vector<int128> dec_;
   std::vector<uint32_t> offsets_;  // size() + 1 entries, offsets_[0] == 0
-  std::string chars_;
+  CharBuffer chars_;
 };
 
 // Typed read of one row for templated kernels and aggregates; T picks the physical

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "common/json_writer.h"
+#include "runtime/char_buffer.h"
 #include "runtime/decimal.h"
 #include "runtime/expr_kernels.h"
 #include "runtime/timestamp_text.h"
@@ -37,25 +38,6 @@ JsonRowEncoder::JsonRowEncoder(std::shared_ptr<const Schema> schema, JsonFormatO
 void JsonRowEncoder::AppendRow(const RecordBatch& batch, size_t row, std::string& out) const {
   AppendRow(batch, identity_, row, out);
 }
-
-namespace {
-
-// Copies a few bytes without a call into libc: fixed-size moves the compiler inlines,
-// overlapping where the length is not a multiple of the move.
-inline void SmallCopy(char* d, const char* s, size_t n) {
-  if (n >= 8) {
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) std::memcpy(d + i, s + i, 8);
-    if (i < n) std::memcpy(d + n - 8, s + n - 8, 8);
-  } else if (n >= 4) {
-    std::memcpy(d, s, 4);
-    std::memcpy(d + n - 4, s + n - 4, 4);
-  } else {
-    for (size_t i = 0; i < n; ++i) d[i] = s[i];
-  }
-}
-
-}  // namespace
 
 // A row is assembled in a stack buffer and appended to `out` once (or in a few pieces for
 // very long strings): one append per row instead of one per member and value.

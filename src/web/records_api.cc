@@ -10,6 +10,7 @@
 #include "common/json_writer.h"
 #include "log/log_manager.h"
 #include "log/sequence_number.h"
+#include "quality/service.h"
 
 namespace fluxgate::web {
 namespace {
@@ -184,6 +185,9 @@ http::Response Finish(Pending& p, const std::vector<log::AppendResult>& results)
       rw.Key("sequence_number")
           .String(log::EncodeSequenceNumber(
               {ShardSecs(p, r->shard_index), r->shard_index, r->offset, r->arrival_ms / 1000}));
+    } else if (r->error_code == quality::kRejectedErrorCode) {
+      // Refused by the stream's [quality] schema: sending it again cannot help.
+      rw.Key("error").String("InvalidRecord").Key("message").String(r->error_message);
     } else {
       const bool backpressure = r->error_code == kThrottled;
       (backpressure ? throttled : internal) += 1;
@@ -430,10 +434,11 @@ bool RecordsApi::Handle(const http::Request& req, std::string_view path, http::R
     pending->shard_secs[s.index] = s.created_ms / 1000;
   }
 
-  Status st =
-      log_->Append(stream, batch, [pending, respond](std::vector<log::AppendResult> results) {
-        respond(Finish(*pending, results));
-      });
+  // Through the stream's [quality] rules, if any (a rejected line gets its reason).
+  Status st = quality::CheckedAppend(log_, stream, batch,
+                                     [pending, respond](std::vector<log::AppendResult> results) {
+                                       respond(Finish(*pending, results));
+                                     });
   if (!st.ok()) {
     if (st.IsNotFound())
       respond(Error(404, "StreamNotFound", "stream '" + stream + "' was deleted"));
