@@ -46,6 +46,10 @@ sql::BoundExprPtr TrueLiteral() {
 Status CompiledAggregates::Evaluate(const runtime::RecordBatch& batch) {
   arg_columns.resize(args.size());
   for (size_t i = 0; i < args.size(); ++i) {
+    if (passthrough[i] >= 0) {
+      arg_columns[i] = &batch.column(passthrough[i]);
+      continue;
+    }
     if (!args[i]) {
       arg_columns[i] = nullptr;
       continue;
@@ -105,10 +109,17 @@ Result<CompiledAggregates> CompileAggregates(const std::vector<sql::AggregateCal
     sql::DataType input_type = arg ? arg->type : sql::DataType::BigInt();
     FG_ASSIGN_OR_RETURN(auto fn, runtime::MakeAggregate(kind, input_type, param));
     out.functions.push_back(std::move(fn));
-    if (arg) {
+    if (arg && arg->kind == sql::BoundExprKind::kColumn &&
+        input.field(arg->column).type == arg->type) {
+      // AVG(value): the aggregate reads the input column itself.
+      out.passthrough.push_back(arg->column);
+      out.args.push_back(nullptr);
+    } else if (arg) {
       FG_ASSIGN_OR_RETURN(auto program, runtime::ExprProgram::Compile(*arg, input));
+      out.passthrough.push_back(-1);
       out.args.push_back(std::move(program));
     } else {
+      out.passthrough.push_back(-1);
       out.args.push_back(nullptr);
     }
     out.names.push_back(call.name);

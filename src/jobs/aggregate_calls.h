@@ -19,6 +19,8 @@ namespace fluxgate::jobs {
 struct CompiledAggregates {
   std::vector<std::unique_ptr<runtime::AggregateFunction>> functions;
   std::vector<std::unique_ptr<runtime::ExprProgram>> args;  // nullptr for COUNT(*)
+  // Per argument: the input column it reads as is (no program, no copy), or -1.
+  std::vector<int> passthrough;
   std::vector<std::string> names;
   std::vector<const runtime::Column*> arg_columns;  // per batch, from Evaluate()
 

@@ -96,12 +96,15 @@ class OverAggregateOp final : public KeyedOperator {
     std::vector<runtime::Field> fields = input_->fields();
     std::vector<int> arg_columns;
     for (size_t a = 0; a < aggs_.args.size(); ++a) {
-      if (!aggs_.args[a]) {
+      const int passthrough = aggs_.passthrough[a];
+      if (!aggs_.args[a] && passthrough < 0) {
         arg_columns.push_back(-1);  // COUNT(*)
         continue;
       }
       arg_columns.push_back(static_cast<int>(fields.size()));
-      fields.push_back({"$arg" + std::to_string(a), aggs_.args[a]->type()});
+      fields.push_back({"$arg" + std::to_string(a), passthrough >= 0
+                                                        ? input_->field(passthrough).type
+                                                        : aggs_.args[a]->type()});
     }
     extended_ = std::make_shared<const runtime::Schema>(std::move(fields));
     runtime::OverFrameSpec frame;

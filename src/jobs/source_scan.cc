@@ -170,7 +170,9 @@ Status ScanTask::Step(uint32_t max_records, StepResult* result) {
         builder_->column(0).AppendString(rec.data);
         builder_->CommitRow();
       } else {
-        runtime::DecodeOutcome outcome = decoder_->Decode(rec.data, *builder_, &dead);
+        // The log leaves kRecordReadPadding bytes of capacity after every record.
+        runtime::DecodeOutcome outcome =
+            decoder_->Decode(rec.data, *builder_, &dead, rec.data.capacity());
         if (outcome != runtime::DecodeOutcome::kRows) {
           seq_.clear();
           log::AppendSequenceNumber(

@@ -127,6 +127,7 @@ Status Shard::ReadInto(ShardOffset from, uint32_t max_records, uint64_t max_byte
       rec.offset = f.offset;
       rec.arrival_ms = f.arrival_ms;
       rec.partition_key.assign(f.key);
+      rec.data.reserve(f.data.size() + kRecordReadPadding);
       rec.data.assign(f.data);
       bytes += rec_bytes;
       rr.next_offset = f.offset + 1;

@@ -84,6 +84,11 @@ struct StoredRecord {
   std::string data;
 };
 
+// Reads leave at least this many bytes of capacity after each record's data (its std::string
+// is reserved larger), so parsers that read past the end, as simdjson does, can use the
+// record in place instead of copying it.
+inline constexpr size_t kRecordReadPadding = 64;
+
 struct ReadResult {
   std::vector<StoredRecord> records;
   ShardOffset next_offset = 0;    // where the next read should start

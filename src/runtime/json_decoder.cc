@@ -21,8 +21,8 @@ JsonDecoder::JsonDecoder(std::shared_ptr<const Schema> schema, JsonFormatOptions
 JsonDecoder::~JsonDecoder() = default;
 
 DecodeOutcome JsonDecoder::Decode(std::string_view record, RecordBatchBuilder& out,
-                                  DeadLetter* dead_letter) {
-  return backend_->Decode(record, out, dead_letter);
+                                  DeadLetter* dead_letter, size_t readable) {
+  return backend_->Decode(record, out, dead_letter, readable);
 }
 
 }  // namespace fluxgate::runtime

@@ -50,8 +50,11 @@ class JsonDecoder {
   JsonDecoder(const JsonDecoder&) = delete;
   JsonDecoder& operator=(const JsonDecoder&) = delete;
 
-  // Decodes `record` into `out` (whose schema must be this decoder's).
-  DecodeOutcome Decode(std::string_view record, RecordBatchBuilder& out, DeadLetter* dead_letter);
+  // Decodes `record` into `out` (whose schema must be this decoder's). `readable`: how many
+  // bytes from record.data() may be read (not written); when that covers simdjson's
+  // padding past the end the record is parsed in place, else it is copied first.
+  DecodeOutcome Decode(std::string_view record, RecordBatchBuilder& out, DeadLetter* dead_letter,
+                       size_t readable = 0);
 
  private:
   // Chosen by CPU at construction: simdjson's AVX2 kernel or its portable one. One

@@ -12,7 +12,7 @@ class JsonDecoderBackend {
  public:
   virtual ~JsonDecoderBackend() = default;
   virtual DecodeOutcome Decode(std::string_view record, RecordBatchBuilder& out,
-                               DeadLetter* dead_letter) = 0;
+                               DeadLetter* dead_letter, size_t readable) = 0;
 };
 
 namespace json_fallback {

@@ -41,6 +41,33 @@ TEST(JsonDecoder, SimulatorRecord) {
   EXPECT_EQ(f.builder.batch().column(1).Int64(0), 1795633500123);
 }
 
+// Parsed in place when the caller's buffer extends past the record (as the log's reads
+// do): whatever those bytes hold — JSON-looking text included — the outcome must be the
+// one of the copied, zero-padded parse, for good records, truncated ones and trailing text.
+TEST(JsonDecoder, InPlaceParseIgnoresTheBytesPastTheRecord) {
+  const std::string garbage = R"(,"value":999,"x":"}]} {"device_id":"evil"} tail" 123 )";
+  const char* records[] = {
+      R"({"device_id":"d-1","timestamp":"2026-11-25 19:05:00","sensor_type":"t","value":1.5})",
+      R"({"device_id":"d-2","timestamp":"2026-11-25 19:05:00","value":)",
+      R"({"device_id":"d-3","value":2.5} {"x":1})",
+      R"({"device_id":"d-4","value":"not a number"})",
+      R"({"device_id":"d-\"5\"","value":3})",
+  };
+  for (const char* text : records) {
+    std::string buffer(text);
+    const size_t size = buffer.size();
+    buffer += garbage + garbage;  // at least simdjson's 64 bytes of padding
+    Fixture copied(RecipeSchema()), in_place(RecipeSchema());
+    const DecodeOutcome a = copied.Decode(std::string_view(buffer.data(), size));
+    const DecodeOutcome b = in_place.decoder.Decode(std::string_view(buffer.data(), size),
+                                                    in_place.builder, &in_place.dl, buffer.size());
+    ASSERT_EQ(a, b) << text;
+    EXPECT_EQ(copied.dl.reason, in_place.dl.reason) << text;
+    ASSERT_EQ(copied.builder.num_rows(), in_place.builder.num_rows()) << text;
+    if (a == DecodeOutcome::kRows) EXPECT_EQ(copied.Row(0), in_place.Row(0)) << text;
+  }
+}
+
 TEST(JsonDecoder, FieldOrderUnknownDuplicateAndMissing) {
   Fixture f(RecipeSchema());
   ASSERT_EQ(f.Decode(R"({"extra":{"a":[1,2]},"value":1,"device_id":"x","value":2.5})"),
