@@ -363,6 +363,23 @@ size_t RunTimeKernel(const ExprInstr& ins, const std::vector<const Column*>& reg
       const Column* fmt = opt(1);
       const bool from_text = v.physical() == PhysicalType::kString;
       const int64_t vu = from_text ? 0 : TimestampUnitPerSecond(v.type());
+      if (fmt == nullptr && !from_text && v.NoNulls() && patterns->has_fixed &&
+          patterns->fixed.constant_span_micros() > 0) {
+        // The partition-column case (DATE_FORMAT(ts, 'HH') on every row): one comparison
+        // per row while the rows stay in the span of the text formatted last.
+        const int64_t span = patterns->fixed.constant_span_micros();
+        const int64_t* values = v.int64_data();
+        for (size_t i = 0; i < n; ++i) {
+          const int64_t bucket = FloorDiv(ToMicros(values[i], vu), span);
+          if (bucket != patterns->last_span) {
+            patterns->last_text.clear();
+            patterns->fixed.Format(ToMicros(values[i], vu), patterns->last_text);
+            patterns->last_span = bucket;
+          }
+          out.AppendString(patterns->last_text);
+        }
+        return kNoError;
+      }
       for (size_t i = 0; i < n; ++i) {
         if (v.IsNull(i) || (fmt != nullptr && fmt->IsNull(i))) {
           out.AppendNull();
