@@ -17,20 +17,15 @@ using config_internal::TableReader;
 
 Status LoadAuthConfig(const toml::table& table, const std::string& file, AuthConfig& out) {
   TableReader r(table, "auth.", file);
-  if (const toml::array* entries = r.Tables("principals")) {
-    out.principals.clear();
-    for (size_t i = 0; i < entries->size(); ++i) {
-      AuthConfig::Principal p;
-      TableReader pr(*entries->get(i)->as_table(), "auth.principals[" + std::to_string(i) + "].",
-                     file);
-      pr.Read("access_key_id", p.access_key_id);
-      pr.Read("secret_access_key", p.secret_access_key);
-      pr.Read("allow", p.allow);
-      pr.Read("streams", p.streams);
-      FG_RETURN_IF_ERROR(pr.Finish());
-      out.principals.push_back(std::move(p));
-    }
-  }
+  FG_RETURN_IF_ERROR(
+      r.ReadTables("principals", out.principals,
+                   [](TableReader& pr, const toml::table&, AuthConfig::Principal& p) -> Status {
+                     pr.Read("access_key_id", p.access_key_id);
+                     pr.Read("secret_access_key", p.secret_access_key);
+                     pr.Read("allow", p.allow);
+                     pr.Read("streams", p.streams);
+                     return pr.Finish();
+                   }));
   return r.Finish();
 }
 

@@ -6,13 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "common/config_toml_fwd.h"
 #include "common/status.h"
-
-namespace toml {
-inline namespace v3 {
-class table;
-}
-}  // namespace toml
 
 namespace fluxgate {
 

@@ -9,20 +9,11 @@
 
 namespace fluxgate {
 
+using config_internal::KeyError;
 using config_internal::TableReader;
+using config_internal::ValidStreamName;
 
 namespace {
-
-// Kinesis stream names: 1-128 of [a-zA-Z0-9_.-].
-bool ValidStreamName(std::string_view s) {
-  if (s.empty() || s.size() > 128) return false;
-  for (char c : s) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '_' || c == '.' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
 
 // topic_fields = { name = LEVEL, ... }: an inline table of non-negative integers.
 Status ReadTopicFields(const toml::table& t, const std::string& key, const std::string& file,
@@ -31,8 +22,8 @@ Status ReadTopicFields(const toml::table& t, const std::string& key, const std::
   for (const auto& [k, v] : t) {
     auto level = v.value_exact<int64_t>();
     if (!level || *level < 0 || *level > 65535) {
-      return Status::InvalidArgument(file + ": config key '" + key + "." + std::string(k.str()) +
-                                     "': expected a topic level (an integer from 0)");
+      return KeyError(file, key + "." + std::string(k.str()),
+                      "expected a topic level (an integer from 0)");
     }
     out[std::string(k.str())] = static_cast<uint32_t>(*level);
   }
@@ -44,36 +35,33 @@ Status ReadTopicFields(const toml::table& t, const std::string& key, const std::
 Status LoadIngestConfig(const toml::table& table, const std::string& file, IngestConfig& out) {
   TableReader r(table, "ingest.", file);
   r.Read("http_max_request_bytes", out.http_max_request_bytes);
-  if (const toml::array* entries = r.Tables("mqtt")) {
-    out.mqtt.clear();
-    for (size_t i = 0; i < entries->size(); ++i) {
-      IngestConfig::Mqtt m;
-      const std::string prefix = "ingest.mqtt[" + std::to_string(i) + "].";
-      TableReader mr(*entries->get(i)->as_table(), prefix, file);
-      mr.Read("broker", m.broker);
-      mr.Read("topics", m.topics);
-      mr.Read("stream", m.stream);
-      mr.Read("partition_key", m.partition_key);
-      mr.Read("qos", m.qos);
-      mr.Read("client_id", m.client_id);
-      mr.Read("username", m.username);
-      mr.Read("password", m.password);
-      mr.Read("ca_file", m.ca_file);
-      mr.Read("tls_verify", m.tls_verify);
-      mr.Read("keepalive_secs", m.keepalive_secs);
-      mr.Read("reconnect_min_ms", m.reconnect_min_ms);
-      mr.Read("reconnect_max_ms", m.reconnect_max_ms);
-      mr.Read("max_inflight", m.max_inflight);
-      mr.Read("fields", m.fields);
-      mr.Read("topic_field", m.topic_field);
-      mr.Read("shards", m.shards);
-      const toml::table* tf = mr.Sub("topic_fields");
-      FG_RETURN_IF_ERROR(mr.Finish());
-      if (tf)
-        FG_RETURN_IF_ERROR(ReadTopicFields(*tf, prefix + "topic_fields", file, m.topic_fields));
-      out.mqtt.push_back(std::move(m));
-    }
-  }
+  FG_RETURN_IF_ERROR(r.ReadTables(
+      "mqtt", out.mqtt, [](TableReader& mr, const toml::table&, IngestConfig::Mqtt& m) -> Status {
+        mr.Read("broker", m.broker);
+        mr.Read("topics", m.topics);
+        mr.Read("stream", m.stream);
+        mr.Read("partition_key", m.partition_key);
+        mr.Read("qos", m.qos);
+        mr.Read("client_id", m.client_id);
+        mr.Read("username", m.username);
+        mr.Read("password", m.password);
+        mr.Read("ca_file", m.ca_file);
+        mr.Read("tls_verify", m.tls_verify);
+        mr.Read("keepalive_secs", m.keepalive_secs);
+        mr.Read("reconnect_min_ms", m.reconnect_min_ms);
+        mr.Read("reconnect_max_ms", m.reconnect_max_ms);
+        mr.Read("max_inflight", m.max_inflight);
+        mr.Read("fields", m.fields);
+        mr.Read("topic_field", m.topic_field);
+        mr.Read("shards", m.shards);
+        const toml::table* tf = mr.Sub("topic_fields");
+        FG_RETURN_IF_ERROR(mr.Finish());
+        if (tf) {
+          FG_RETURN_IF_ERROR(
+              ReadTopicFields(*tf, mr.prefix() + "topic_fields", mr.file(), m.topic_fields));
+        }
+        return Status::Ok();
+      }));
   return r.Finish();
 }
 

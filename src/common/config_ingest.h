@@ -12,13 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/config_toml_fwd.h"
 #include "common/status.h"
-
-namespace toml {
-inline namespace v3 {
-class table;
-}
-}  // namespace toml
 
 namespace fluxgate {
 

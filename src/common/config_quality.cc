@@ -10,29 +10,12 @@
 
 namespace fluxgate {
 
+using config_internal::KeyError;
 using config_internal::TableReader;
+using config_internal::ValidName;
+using config_internal::ValidStreamName;
 
 namespace {
-
-bool ValidStreamName(std::string_view s) {
-  if (s.empty() || s.size() > 128) return false;
-  for (char c : s) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '_' || c == '.' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
-
-bool ValidTopic(std::string_view s) {
-  if (s.empty() || s.size() > 256) return false;
-  for (char c : s) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '_' || c == '.' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
 
 // ranges = { temperature = [-40, 125], ... }: numbers, min <= max.
 Status ReadRanges(const toml::table& t, const std::string& key, const std::string& file,
@@ -50,8 +33,7 @@ Status ReadRanges(const toml::table& t, const std::string& key, const std::strin
     std::optional<double> lo, hi;
     if (a && a->size() == 2) lo = num(a->get(0)), hi = num(a->get(1));
     if (!lo || !hi) {
-      return Status::InvalidArgument(file + ": config key '" + at +
-                                     "': expected [min, max] (two numbers)");
+      return KeyError(file, at, "expected [min, max] (two numbers)");
     }
     out[std::string(k.str())] = {*lo, *hi};
   }
@@ -73,8 +55,7 @@ void ReadDuration(TableReader& r, const toml::table& t, const char* key, const s
   if (!node || text.empty() || !st.ok()) return;
   auto ms = ParseDurationMs(text);
   if (!ms.ok()) {
-    st =
-        Status::InvalidArgument(file + ": config key '" + at + key + "': " + ms.status().message());
+    st = KeyError(file, at + key, ms.status().message());
     return;
   }
   out = *ms;
@@ -132,42 +113,39 @@ Status LoadQualityConfig(const toml::table& table, const std::string& file, Qual
   TableReader r(table, "quality.", file);
   r.Read("enabled", out.enabled);
   r.Read("poll_interval_ms", out.poll_interval_ms);
-  if (const toml::array* entries = r.Tables("streams")) {
-    out.streams.clear();
-    for (size_t i = 0; i < entries->size(); ++i) {
-      QualityConfig::Stream s;
-      const std::string prefix = "quality.streams[" + std::to_string(i) + "].";
-      const toml::table& t = *entries->get(i)->as_table();
-      TableReader sr(t, prefix, file);
-      Status st;
-      sr.Read("stream", s.stream);
-      sr.Read("schema", s.schema);
-      sr.Read("json_schema", s.json_schema);
-      sr.Read("on_invalid", s.on_invalid);
-      sr.Read("dead_letter_stream", s.dead_letter_stream);
-      sr.Read("device_field", s.device_field);
-      sr.Read("timestamp_field", s.timestamp_field);
-      sr.Read("sensor_type_field", s.sensor_type_field);
-      sr.Read("value_field", s.value_field);
-      sr.Read("range_on_ingest", s.range_on_ingest);
-      ReadDuration(sr, t, "stale_after", prefix, file, s.stale_after_ms, st);
-      ReadDuration(sr, t, "late_after", prefix, file, s.late_after_ms, st);
-      sr.Read("max_devices", s.max_devices);
-      sr.Read("duplicate_window", s.duplicate_window);
-      sr.Read("alert_topic", s.alert_topic);
-      sr.Read("start_position", s.start_position);
-      sr.Read("dead_letter_shards", s.dead_letter_shards);
-      const toml::table* ranges = sr.Sub("ranges");
-      FG_RETURN_IF_ERROR(sr.Finish());
-      FG_RETURN_IF_ERROR(st);
-      if (ranges) FG_RETURN_IF_ERROR(ReadRanges(*ranges, prefix + "ranges", file, s.ranges));
-      // Unset: a declared schema is enforced (dead letters lose nothing); without one the
-      // stream is only profiled.
-      if (!t.contains("on_invalid"))
-        s.on_invalid = s.schema.empty() && s.json_schema.empty() ? "accept" : "dead-letter";
-      out.streams.push_back(std::move(s));
-    }
-  }
+  FG_RETURN_IF_ERROR(r.ReadTables(
+      "streams", out.streams,
+      [](TableReader& sr, const toml::table& t, QualityConfig::Stream& s) -> Status {
+        const std::string& prefix = sr.prefix();
+        const std::string& file = sr.file();
+        Status st;
+        sr.Read("stream", s.stream);
+        sr.Read("schema", s.schema);
+        sr.Read("json_schema", s.json_schema);
+        sr.Read("on_invalid", s.on_invalid);
+        sr.Read("dead_letter_stream", s.dead_letter_stream);
+        sr.Read("device_field", s.device_field);
+        sr.Read("timestamp_field", s.timestamp_field);
+        sr.Read("sensor_type_field", s.sensor_type_field);
+        sr.Read("value_field", s.value_field);
+        sr.Read("range_on_ingest", s.range_on_ingest);
+        ReadDuration(sr, t, "stale_after", prefix, file, s.stale_after_ms, st);
+        ReadDuration(sr, t, "late_after", prefix, file, s.late_after_ms, st);
+        sr.Read("max_devices", s.max_devices);
+        sr.Read("duplicate_window", s.duplicate_window);
+        sr.Read("alert_topic", s.alert_topic);
+        sr.Read("start_position", s.start_position);
+        sr.Read("dead_letter_shards", s.dead_letter_shards);
+        const toml::table* ranges = sr.Sub("ranges");
+        FG_RETURN_IF_ERROR(sr.Finish());
+        FG_RETURN_IF_ERROR(st);
+        if (ranges) FG_RETURN_IF_ERROR(ReadRanges(*ranges, prefix + "ranges", file, s.ranges));
+        // Unset: a declared schema is enforced (dead letters lose nothing); without one the
+        // stream is only profiled.
+        if (!t.contains("on_invalid"))
+          s.on_invalid = s.schema.empty() && s.json_schema.empty() ? "accept" : "dead-letter";
+        return Status::Ok();
+      }));
   return r.Finish();
 }
 
@@ -224,7 +202,8 @@ Status ValidateQualityConfig(const QualityConfig& config) {
       return bad("max_devices", "must be from 1 to 10000000");
     if (s.duplicate_window == 0 || s.duplicate_window > 1024)
       return bad("duplicate_window", "must be from 1 to 1024");
-    if (!ValidTopic(s.alert_topic)) return bad("alert_topic", "must be 1-256 of [A-Za-z0-9._-]");
+    if (!ValidName(s.alert_topic, 256))
+      return bad("alert_topic", "must be 1-256 of [A-Za-z0-9._-]");
     if (s.start_position != "trim_horizon" && s.start_position != "latest")
       return bad("start_position", "must be \"trim_horizon\" or \"latest\"");
     if (s.dead_letter_shards == 0 || s.dead_letter_shards > 1024)

@@ -9,6 +9,7 @@
 
 #include "common/base64.h"
 #include "common/json_writer.h"
+#include "common/posix_io.h"
 
 namespace fluxgate::ingest {
 
@@ -38,16 +39,8 @@ Status DeadLetterFile::Write(std::string_view lines) {
     fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd_ < 0) return Status::FromErrno("open " + path_, errno);
   }
-  while (!lines.empty()) {
-    ssize_t n = ::write(fd_, lines.data(), lines.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Status::FromErrno("write " + path_, errno);
-    }
-    lines.remove_prefix(static_cast<size_t>(n));
-  }
-  if (::fdatasync(fd_) != 0) return Status::FromErrno("fdatasync " + path_, errno);
-  return Status::Ok();
+  FG_RETURN_IF_ERROR(WriteFully(fd_, lines, path_));
+  return DataSync(fd_, path_);
 }
 
 }  // namespace fluxgate::ingest

@@ -5,26 +5,10 @@
 #include "auth/authorizer.h"
 #include "common/json_writer.h"
 #include "log/log_manager.h"
+#include "web/http_util.h"
 #include "web/jobs_api.h"
 
 namespace fluxgate::web {
-namespace {
-
-http::Response Json(int status, std::string body) {
-  http::Response r;
-  r.status = status;
-  r.content_type = "application/json";
-  r.body = std::move(body);
-  return r;
-}
-
-http::Response Error(int status, std::string_view message) {
-  std::string body;
-  JsonWriter(body).BeginObject().Key("error").String(message).EndObject();
-  return Json(status, std::move(body));
-}
-
-}  // namespace
 
 HttpApi::HttpApi(log::LogManager* log, jobs::JobManager* jobs,
                  std::shared_ptr<const auth::Authorizer> authorizer, RecordsApiOptions records)
@@ -43,11 +27,7 @@ void HttpApi::Stop() {
 void HttpApi::Handle(http::Request&& req, http::Responder respond) {
   if (authorizer_) {
     if (auto refusal = authorizer_->CheckHttp(req, std::chrono::system_clock::now())) {
-      std::string body;
-      JsonWriter w(body);
-      w.BeginObject().Key("error").String(refusal->type);
-      w.Key("message").String(refusal->message).EndObject();
-      return respond(Json(refusal->http_status, std::move(body)));
+      return respond(JsonError(refusal->http_status, refusal->type, refusal->message));
     }
   }
   std::string_view path = req.target;
@@ -56,13 +36,13 @@ void HttpApi::Handle(http::Request&& req, http::Responder respond) {
   if (records_.Handle(req, path, respond)) return;
   if (quality_.Handle(req, path, respond)) return;
   if (req.method != "GET" && req.method != "HEAD")
-    return respond(Error(405, "only GET is supported on " + std::string(path)));
-  if (path == "/healthz") return respond(Json(200, "{\"status\":\"ok\"}"));
+    return respond(JsonError(405, "only GET is supported on " + std::string(path)));
+  if (path == "/healthz") return respond(JsonResponse(200, "{\"status\":\"ok\"}"));
   if (path == "/v1/streams") return respond(Streams());
   constexpr std::string_view kPrefix = "/v1/streams/";
   if (path.substr(0, kPrefix.size()) == kPrefix)
     return respond(Stream(std::string(path.substr(kPrefix.size()))));
-  respond(Error(404, "no such path: " + std::string(path)));
+  respond(JsonError(404, "no such path: " + std::string(path)));
 }
 
 http::Response HttpApi::Streams() const {
@@ -71,13 +51,13 @@ http::Response HttpApi::Streams() const {
   w.BeginObject().Key("streams").BeginArray();
   for (const std::string& name : log_->ListStreams()) w.String(name);
   w.EndArray().EndObject();
-  return Json(200, std::move(body));
+  return JsonResponse(200, std::move(body));
 }
 
 // One stream with per-shard record counts (records retained = end - trim).
 http::Response HttpApi::Stream(const std::string& name) const {
   auto meta = log_->DescribeStream(name);
-  if (!meta.ok()) return Error(404, meta.status().message());
+  if (!meta.ok()) return JsonError(404, meta.status().message());
   std::string body;
   JsonWriter w(body);
   w.BeginObject().Key("name").String(meta->name);
@@ -94,7 +74,7 @@ http::Response HttpApi::Stream(const std::string& name) const {
     w.Key("records").Uint(end - trim).EndObject();
   }
   w.EndArray().Key("records").Uint(total).EndObject();
-  return Json(200, std::move(body));
+  return JsonResponse(200, std::move(body));
 }
 
 }  // namespace fluxgate::web

@@ -6,6 +6,7 @@
 
 #include "common/json_writer.h"
 #include "jobs/job_manager.h"
+#include "web/http_util.h"
 
 namespace fluxgate::web {
 namespace {
@@ -13,14 +14,6 @@ namespace {
 constexpr std::string_view kJobs = "/v1/jobs";
 constexpr std::string_view kQueries = "/v1/queries";
 constexpr int64_t kDefaultPollWaitMs = 1'000;
-
-http::Response Json(int status, std::string body) {
-  http::Response r;
-  r.status = status;
-  r.content_type = "application/json";
-  r.body = std::move(body);
-  return r;
-}
 
 int HttpStatusOf(const Status& st) {
   switch (st.code()) {
@@ -41,69 +34,18 @@ int HttpStatusOf(const Status& st) {
   }
 }
 
-http::Response Error(int status, std::string_view error, std::string_view message) {
-  std::string body;
-  JsonWriter(body)
-      .BeginObject()
-      .Key("error")
-      .String(error)
-      .Key("message")
-      .String(message)
-      .EndObject();
-  return Json(status, std::move(body));
-}
-
-http::Response Error(const Status& st) {
-  return Error(HttpStatusOf(st), CodeName(st.code()), st.message());
+// {"error": <code name>, "message"} with the HTTP status that fits the code.
+http::Response ErrorFor(const Status& st) {
+  return JsonError(HttpStatusOf(st), CodeName(st.code()), st.message());
 }
 
 http::Response MethodNotAllowed(std::string_view method, std::string_view path,
                                 std::string_view allow) {
-  http::Response r = Error(405, "MethodNotAllowed",
-                           std::string(method) + " is not supported on " + std::string(path) +
-                               "; use " + std::string(allow));
+  http::Response r = JsonError(405, "MethodNotAllowed",
+                               std::string(method) + " is not supported on " + std::string(path) +
+                                   "; use " + std::string(allow));
   r.headers.push_back({"allow", std::string(allow)});
   return r;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string PercentDecode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out.push_back(' ');
-    } else if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 &&
-               HexValue(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
-
-// The decoded value of `key` in the target's query string, or nullopt.
-std::optional<std::string> QueryParam(std::string_view target, std::string_view key) {
-  size_t q = target.find('?');
-  if (q == std::string_view::npos) return std::nullopt;
-  std::string_view query = target.substr(q + 1);
-  while (!query.empty()) {
-    size_t amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    size_t eq = pair.find('=');
-    if (PercentDecode(pair.substr(0, eq)) == key)
-      return eq == std::string_view::npos ? std::string() : PercentDecode(pair.substr(eq + 1));
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return std::nullopt;
 }
 
 Result<int64_t> IntParam(std::string_view target, std::string_view key, int64_t fallback) {
@@ -147,11 +89,11 @@ void WriteJob(JsonWriter& w, const jobs::JobInfo& info, bool with_script) {
 }
 
 http::Response JobResponse(int status, const Result<jobs::JobInfo>& info) {
-  if (!info.ok()) return Error(info.status());
+  if (!info.ok()) return ErrorFor(info.status());
   std::string body;
   JsonWriter w(body);
   WriteJob(w, *info, /*with_script=*/true);
-  return Json(status, std::move(body));
+  return JsonResponse(status, std::move(body));
 }
 
 void WriteStrings(JsonWriter& w, const char* key, const std::vector<std::string>& v) {
@@ -161,7 +103,7 @@ void WriteStrings(JsonWriter& w, const char* key, const std::vector<std::string>
 }
 
 http::Response SubmitResponse(const Result<jobs::SubmitResult>& r) {
-  if (!r.ok()) return Error(r.status());
+  if (!r.ok()) return ErrorFor(r.status());
   std::string body;
   JsonWriter w(body);
   w.BeginObject().Key("jobs").BeginArray();
@@ -176,11 +118,11 @@ http::Response SubmitResponse(const Result<jobs::SubmitResult>& r) {
   WriteStrings(w, "explains", r->explains);
   WriteStrings(w, "notices", r->notices);
   w.EndObject();
-  return Json(any_started ? 201 : 200, std::move(body));
+  return JsonResponse(any_started ? 201 : 200, std::move(body));
 }
 
 http::Response RowsResponse(const Result<jobs::QueryRows>& r) {
-  if (!r.ok()) return Error(r.status());
+  if (!r.ok()) return ErrorFor(r.status());
   std::string body;
   JsonWriter w(body);
   w.BeginObject();
@@ -191,7 +133,7 @@ http::Response RowsResponse(const Result<jobs::QueryRows>& r) {
   w.Key("dropped").Uint(r->dropped);
   w.Key("dropped_total").Uint(r->dropped_total);
   w.EndObject();
-  return Json(200, std::move(body));
+  return JsonResponse(200, std::move(body));
 }
 
 }  // namespace
@@ -246,8 +188,8 @@ bool JobsApi::Handle(http::Request& req, std::string_view path, http::Responder&
   auto post = [this, &respond](std::function<http::Response()> op) {
     http::Responder r = respond;
     if (!Post([op = std::move(op), r] { r(op()); }))
-      respond(Error(503, "Unavailable",
-                    "the server is shutting down or has too many job operations queued"));
+      respond(JsonError(503, "Unavailable",
+                        "the server is shutting down or has too many job operations queued"));
   };
 
   if (path == kJobs) {
@@ -257,10 +199,10 @@ bool JobsApi::Handle(http::Request& req, std::string_view path, http::Responder&
       w.BeginObject().Key("jobs").BeginArray();
       for (const auto& info : jobs->List()) WriteJob(w, info, /*with_script=*/false);
       w.EndArray().EndObject();
-      respond(Json(200, std::move(body)));
+      respond(JsonResponse(200, std::move(body)));
     } else if (method == "POST") {
       if (req.body.empty()) {
-        respond(Error(400, "InvalidArgument", "the request body must be a SQL script"));
+        respond(JsonError(400, "InvalidArgument", "the request body must be a SQL script"));
         return true;
       }
       jobs::SubmitOptions o;
@@ -286,10 +228,10 @@ bool JobsApi::Handle(http::Request& req, std::string_view path, http::Responder&
       } else if (method == "DELETE") {
         post([jobs, name] {
           Status st = jobs->Remove(name);
-          if (!st.ok()) return Error(st);
+          if (!st.ok()) return ErrorFor(st);
           std::string body;
           JsonWriter(body).BeginObject().Key("removed").String(name).EndObject();
-          return Json(200, std::move(body));
+          return JsonResponse(200, std::move(body));
         });
       } else {
         respond(MethodNotAllowed(method, path, "GET, DELETE"));
@@ -305,11 +247,11 @@ bool JobsApi::Handle(http::Request& req, std::string_view path, http::Responder&
         if (st.ok()) return JobResponse(200, jobs->Get(name));
         // A stop whose final checkpoint failed still stopped the job; say both.
         if (stop && !st.IsNotFound())
-          return Error(500, CodeName(st.code()), "job stopped, but: " + st.message());
-        return Error(st);
+          return JsonError(500, CodeName(st.code()), "job stopped, but: " + st.message());
+        return ErrorFor(st);
       });
     } else {
-      respond(Error(404, "NotFound", "no such path: " + std::string(path)));
+      respond(JsonError(404, "NotFound", "no such path: " + std::string(path)));
     }
     return true;
   }
@@ -321,12 +263,12 @@ bool JobsApi::Handle(http::Request& req, std::string_view path, http::Responder&
       return true;
     }
     if (req.body.empty()) {
-      respond(Error(400, "InvalidArgument", "the request body must be a SELECT statement"));
+      respond(JsonError(400, "InvalidArgument", "the request body must be a SELECT statement"));
       return true;
     }
     post([jobs, sql = std::move(req.body)] {
       auto q = jobs->StartQuery(sql);
-      if (!q.ok()) return Error(q.status());
+      if (!q.ok()) return ErrorFor(q.status());
       std::string body;
       JsonWriter w(body);
       w.BeginObject().Key("id").String(q->id);
@@ -334,7 +276,7 @@ bool JobsApi::Handle(http::Request& req, std::string_view path, http::Responder&
       WriteStrings(w, "explains", q->explains);
       WriteStrings(w, "notices", q->notices);
       w.EndObject();
-      return Json(201, std::move(body));
+      return JsonResponse(201, std::move(body));
     });
     return true;
   }
@@ -353,7 +295,7 @@ bool JobsApi::Handle(http::Request& req, std::string_view path, http::Responder&
     auto after = IntParam(req.target, "after", 0);
     auto wait = IntParam(req.target, "wait_ms", kDefaultPollWaitMs);
     if (!after.ok() || !wait.ok()) {
-      respond(Error(after.ok() ? wait.status() : after.status()));
+      respond(ErrorFor(after.ok() ? wait.status() : after.status()));
       return true;
     }
     http::Responder r = respond;
@@ -366,13 +308,13 @@ bool JobsApi::Handle(http::Request& req, std::string_view path, http::Responder&
     }
     post([jobs, id] {
       Status st = jobs->StopQuery(id);
-      if (st.IsNotFound()) return Error(st);
+      if (st.IsNotFound()) return ErrorFor(st);
       std::string body;
       JsonWriter(body).BeginObject().Key("stopped").String(id).EndObject();
-      return Json(200, std::move(body));
+      return JsonResponse(200, std::move(body));
     });
   } else {
-    respond(Error(404, "NotFound", "no such path: " + std::string(path)));
+    respond(JsonError(404, "NotFound", "no such path: " + std::string(path)));
   }
   return true;
 }

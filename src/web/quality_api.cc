@@ -8,59 +8,10 @@
 
 #include "common/json_writer.h"
 #include "quality/service.h"
+#include "web/http_util.h"
 
 namespace fluxgate::web {
 namespace {
-
-http::Response Json(int status, std::string body) {
-  http::Response r;
-  r.status = status;
-  r.content_type = "application/json";
-  r.body = std::move(body);
-  return r;
-}
-
-http::Response Error(int status, std::string_view message) {
-  std::string body;
-  JsonWriter(body).BeginObject().Key("error").String(message).EndObject();
-  return Json(status, std::move(body));
-}
-
-int Hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string PercentDecode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && Hex(s[i + 1]) >= 0 && Hex(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(Hex(s[i + 1]) * 16 + Hex(s[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(s[i] == '+' ? ' ' : s[i]);
-    }
-  }
-  return out;
-}
-
-std::optional<std::string> QueryParam(std::string_view target, std::string_view key) {
-  size_t q = target.find('?');
-  if (q == std::string_view::npos) return std::nullopt;
-  std::string_view query = target.substr(q + 1);
-  while (!query.empty()) {
-    size_t amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    size_t eq = pair.find('=');
-    if (PercentDecode(pair.substr(0, eq)) == key)
-      return eq == std::string_view::npos ? std::string() : PercentDecode(pair.substr(eq + 1));
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return std::nullopt;
-}
 
 // JSON has no NaN/Infinity; a profile's doubles are finite unless the data was not.
 void Number(JsonWriter& w, double d) {
@@ -203,7 +154,7 @@ bool QualityApi::Handle(const http::Request& req, std::string_view path, http::R
   std::string_view rest = path.substr(kRoot.size());
   if (!rest.empty() && rest[0] != '/') return false;  // e.g. /v1/qualityx
   if (req.method != "GET" && req.method != "HEAD") {
-    respond(Error(405, "only GET is supported on " + std::string(path)));
+    respond(JsonError(405, "only GET is supported on " + std::string(path)));
     return true;
   }
   quality::Service* svc = quality::Service::For(log_);
@@ -217,19 +168,19 @@ bool QualityApi::Handle(const http::Request& req, std::string_view path, http::R
     if (svc)
       for (const auto& sq : svc->streams()) WriteSummary(w, *sq);
     w.EndArray().EndObject();
-    respond(Json(200, std::move(body)));
+    respond(JsonResponse(200, std::move(body)));
     return true;
   }
   const size_t slash = rest.find('/');
   const std::string stream = PercentDecode(rest.substr(0, slash));
   quality::StreamQuality* sq = svc ? svc->Find(stream) : nullptr;
   if (sq == nullptr) {
-    respond(Error(404, "stream '" + stream + "' has no [[quality.streams]] entry"));
+    respond(JsonError(404, "stream '" + stream + "' has no [[quality.streams]] entry"));
     return true;
   }
   if (slash == std::string_view::npos) {
     WriteSummary(w, *sq);
-    respond(Json(200, std::move(body)));
+    respond(JsonResponse(200, std::move(body)));
     return true;
   }
   std::string_view sub = rest.substr(slash + 1);
@@ -237,16 +188,16 @@ bool QualityApi::Handle(const http::Request& req, std::string_view path, http::R
   if (sub == kDevices) {
     auto sort = quality::ParseDeviceSort(QueryParam(req.target, "sort").value_or(""));
     if (!sort) {
-      respond(Error(400,
-                    "sort must be one of device_id, count, invalid, null_rate, last_seen, "
-                    "duplicates, out_of_order, late, out_of_range"));
+      respond(JsonError(400,
+                        "sort must be one of device_id, count, invalid, null_rate, last_seen, "
+                        "duplicates, out_of_order, late, out_of_range"));
       return true;
     }
     size_t limit = 100;
     if (auto l = QueryParam(req.target, "limit")) {
       auto [p, ec] = std::from_chars(l->data(), l->data() + l->size(), limit);
       if (ec != std::errc() || p != l->data() + l->size() || limit == 0 || limit > 10'000) {
-        respond(Error(400, "limit must be an integer from 1 to 10000"));
+        respond(JsonError(400, "limit must be an integer from 1 to 10000"));
         return true;
       }
     }
@@ -257,21 +208,21 @@ bool QualityApi::Handle(const http::Request& req, std::string_view path, http::R
     w.Key("total").Uint(total).Key("devices").BeginArray();
     for (const auto& p : devices) WriteProfile(w, sq->rules(), p, false);
     w.EndArray().EndObject();
-    respond(Json(200, std::move(body)));
+    respond(JsonResponse(200, std::move(body)));
     return true;
   }
   if (sub.substr(0, kDevices.size() + 1) == "devices/") {
     const std::string id = PercentDecode(sub.substr(kDevices.size() + 1));
     auto p = sq->monitor().Device(id);
     if (!p) {
-      respond(Error(404, "no profile for device '" + id + "' on stream '" + stream + "'"));
+      respond(JsonError(404, "no profile for device '" + id + "' on stream '" + stream + "'"));
       return true;
     }
     WriteProfile(w, sq->rules(), *p, true);
-    respond(Json(200, std::move(body)));
+    respond(JsonResponse(200, std::move(body)));
     return true;
   }
-  respond(Error(404, "no such path: " + std::string(path)));
+  respond(JsonError(404, "no such path: " + std::string(path)));
   return true;
 }
 

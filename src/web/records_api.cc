@@ -7,10 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "common/ascii.h"
 #include "common/json_writer.h"
 #include "log/log_manager.h"
 #include "log/sequence_number.h"
 #include "quality/service.h"
+#include "web/http_util.h"
 
 namespace fluxgate::web {
 namespace {
@@ -20,81 +22,11 @@ constexpr std::string_view kSuffix = "/records";
 constexpr size_t kMaxPartitionKeyBytes = 256;  // as Kinesis
 constexpr const char* kThrottled = "ProvisionedThroughputExceededException";
 
-http::Response Json(int status, std::string body) {
-  http::Response r;
-  r.status = status;
-  r.content_type = "application/json";
-  r.body = std::move(body);
-  return r;
-}
-
-http::Response Error(int status, std::string_view error, std::string_view message) {
-  std::string body;
-  JsonWriter(body)
-      .BeginObject()
-      .Key("error")
-      .String(error)
-      .Key("message")
-      .String(message)
-      .EndObject();
-  return Json(status, std::move(body));
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string PercentDecode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out.push_back(' ');
-    } else if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 &&
-               HexValue(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
-
-std::optional<std::string> QueryParam(std::string_view target, std::string_view key) {
-  size_t q = target.find('?');
-  if (q == std::string_view::npos) return std::nullopt;
-  std::string_view query = target.substr(q + 1);
-  while (!query.empty()) {
-    size_t amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    size_t eq = pair.find('=');
-    if (PercentDecode(pair.substr(0, eq)) == key)
-      return eq == std::string_view::npos ? std::string() : PercentDecode(pair.substr(eq + 1));
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return std::nullopt;
-}
-
 std::string_view MediaType(std::string_view content_type) {
   std::string_view t = content_type.substr(0, content_type.find(';'));
   while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
   while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
   return t;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
 }
 
 std::string_view Trim(std::string_view s) {
@@ -209,7 +141,7 @@ http::Response Finish(Pending& p, const std::vector<log::AppendResult>& results)
     status = 500;
   else if (accepted == 0)
     status = 400;
-  http::Response resp = Json(status, std::move(body));
+  http::Response resp = JsonResponse(status, std::move(body));
   if (status == 429) resp.headers.push_back({"retry-after", std::to_string(p.retry_after_secs)});
   return resp;
 }
@@ -229,15 +161,16 @@ bool RecordsApi::Handle(const http::Request& req, std::string_view path, http::R
   const std::string stream = PercentDecode(raw_name);
 
   if (req.method != "POST") {
-    http::Response r = Error(405, "MethodNotAllowed",
-                             req.method + " is not supported on " + std::string(path) +
-                                 "; use POST with NDJSON or a JSON array of records");
+    http::Response r = JsonError(405, "MethodNotAllowed",
+                                 req.method + " is not supported on " + std::string(path) +
+                                     "; use POST with NDJSON or a JSON array of records");
     r.headers.push_back({"allow", "POST"});
     respond(std::move(r));
     return true;
   }
   if (req.body.size() > options_.max_request_bytes) {
-    respond(Error(413, "PayloadTooLarge",
+    respond(
+        JsonError(413, "PayloadTooLarge",
                   "request body of " + std::to_string(req.body.size()) +
                       " bytes exceeds the limit of " + std::to_string(options_.max_request_bytes) +
                       " bytes (ingest.http_max_request_bytes); split it into smaller requests"));
@@ -248,29 +181,29 @@ bool RecordsApi::Handle(const http::Request& req, std::string_view path, http::R
   const std::optional<std::string> pk_field = QueryParam(req.target, "partition_key");
   const std::string_view pk_header = req.Get("x-partition-key");
   if (pk_field && pk_field->empty()) {
-    respond(Error(400, "InvalidArgument", "partition_key must name a payload field"));
+    respond(JsonError(400, "InvalidArgument", "partition_key must name a payload field"));
     return true;
   }
   if (pk_field && !pk_header.empty()) {
-    respond(Error(400, "InvalidArgument",
-                  "give either ?partition_key=FIELD or an X-Partition-Key header, not both"));
+    respond(JsonError(400, "InvalidArgument",
+                      "give either ?partition_key=FIELD or an X-Partition-Key header, not both"));
     return true;
   }
   if (req.Has("x-partition-key") &&
       (pk_header.empty() || pk_header.size() > kMaxPartitionKeyBytes)) {
-    respond(Error(400, "InvalidArgument", "X-Partition-Key must be 1 to 256 bytes"));
+    respond(JsonError(400, "InvalidArgument", "X-Partition-Key must be 1 to 256 bytes"));
     return true;
   }
 
   auto meta = log_->DescribeStream(stream);
   if (!meta.ok()) {
     if (meta.status().IsNotFound()) {
-      respond(Error(404, "StreamNotFound",
-                    "stream '" + stream +
-                        "' does not exist; create it first (Kinesis CreateStream). HTTP ingest "
-                        "does not create streams"));
+      respond(JsonError(404, "StreamNotFound",
+                        "stream '" + stream +
+                            "' does not exist; create it first (Kinesis CreateStream). HTTP ingest "
+                            "does not create streams"));
     } else {
-      respond(Error(500, "InternalFailure", meta.status().message()));
+      respond(JsonError(500, "InternalFailure", meta.status().message()));
     }
     return true;
   }
@@ -278,20 +211,20 @@ bool RecordsApi::Handle(const http::Request& req, std::string_view path, http::R
   // Body format: the Content-Type, or a look at the first byte when there is none.
   Format format;
   const std::string_view media = MediaType(req.Get("content-type"));
-  if (EqualsIgnoreCase(media, "application/x-ndjson") ||
-      EqualsIgnoreCase(media, "application/ndjson")) {
+  if (AsciiEqualsIgnoreCase(media, "application/x-ndjson") ||
+      AsciiEqualsIgnoreCase(media, "application/ndjson")) {
     format = Format::kNdjson;
-  } else if (EqualsIgnoreCase(media, "application/json")) {
+  } else if (AsciiEqualsIgnoreCase(media, "application/json")) {
     format = Format::kArray;
   } else if (media.empty()) {
     const size_t first = req.body.find_first_not_of(" \t\r\n");
     format =
         first != std::string::npos && req.body[first] == '[' ? Format::kArray : Format::kNdjson;
   } else {
-    respond(Error(415, "UnsupportedMediaType",
-                  "Content-Type '" + std::string(media) +
-                      "' is not supported; use application/x-ndjson (one JSON object per "
-                      "line) or application/json (an array of objects)"));
+    respond(JsonError(415, "UnsupportedMediaType",
+                      "Content-Type '" + std::string(media) +
+                          "' is not supported; use application/x-ndjson (one JSON object per "
+                          "line) or application/json (an array of objects)"));
     return true;
   }
 
@@ -387,14 +320,14 @@ bool RecordsApi::Handle(const http::Request& req, std::string_view path, http::R
     simdjson::dom::element root;
     simdjson::dom::array array;
     if (auto err = parser.parse(req.body).get(root); err != simdjson::SUCCESS) {
-      respond(Error(400, "InvalidJson",
-                    std::string("request body is not JSON: ") + simdjson::error_message(err)));
+      respond(JsonError(400, "InvalidJson",
+                        std::string("request body is not JSON: ") + simdjson::error_message(err)));
       return true;
     }
     if (root.get(array) != simdjson::SUCCESS) {
-      respond(Error(400, "InvalidJson",
-                    "an application/json body must be an array of records (send one object "
-                    "per line as application/x-ndjson instead)"));
+      respond(JsonError(400, "InvalidJson",
+                        "an application/json body must be an array of records (send one object "
+                        "per line as application/x-ndjson instead)"));
       return true;
     }
     uint32_t pos = 0;
@@ -407,7 +340,7 @@ bool RecordsApi::Handle(const http::Request& req, std::string_view path, http::R
     }
   }
   if (entries.empty()) {
-    respond(Error(400, "NoRecords", "the body holds no records"));
+    respond(JsonError(400, "NoRecords", "the body holds no records"));
     return true;
   }
 
@@ -441,11 +374,11 @@ bool RecordsApi::Handle(const http::Request& req, std::string_view path, http::R
                                      });
   if (!st.ok()) {
     if (st.IsNotFound())
-      respond(Error(404, "StreamNotFound", "stream '" + stream + "' was deleted"));
+      respond(JsonError(404, "StreamNotFound", "stream '" + stream + "' was deleted"));
     else if (st.code() == Status::Code::kUnavailable)
-      respond(Error(503, "Unavailable", st.message()));
+      respond(JsonError(503, "Unavailable", st.message()));
     else
-      respond(Error(500, "InternalFailure", st.message()));
+      respond(JsonError(500, "InternalFailure", st.message()));
   }
   return true;
 }

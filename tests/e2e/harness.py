@@ -320,34 +320,39 @@ def index_files(data_dir):
 
 # --------------------------------------------------------------------------- clients
 
-def kinesis_client(endpoint, max_attempts=3, validate=True, read_timeout=30, verify=None):
-    """A boto3 Kinesis client for `endpoint` with dummy credentials.
+def kinesis_client(endpoint, max_attempts=3, validate=True, read_timeout=30, verify=None,
+                   access_key=ACCESS_KEY, secret_key=SECRET_KEY, region=REGION):
+    """A boto3 Kinesis client for `endpoint` with dummy credentials (or the given ones).
 
     max_attempts counts the first try ("standard" retry mode). validate=False turns off
     botocore's client-side parameter validation so the server's own validation is tested.
     verify: for https endpoints, the CA bundle file to trust (None: botocore's default).
     """
-    cfg = Config(region_name=REGION,
+    cfg = Config(region_name=region,
                  retries={"max_attempts": max_attempts, "mode": "standard"},
                  connect_timeout=5, read_timeout=read_timeout,
                  parameter_validation=validate)
     return boto3.session.Session().client(
-        "kinesis", endpoint_url=endpoint, region_name=REGION,
-        aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY, config=cfg,
+        "kinesis", endpoint_url=endpoint, region_name=region,
+        aws_access_key_id=access_key, aws_secret_access_key=secret_key, config=cfg,
         verify=verify)
 
 
-def aws_cli(endpoint, *args, check=True, timeout=120, input_text=None, ca_bundle=None):
+def aws_cli(endpoint, *args, check=True, timeout=120, input_text=None, ca_bundle=None,
+            access_key=ACCESS_KEY, secret_key=SECRET_KEY, max_attempts=3):
     """Runs `/usr/bin/aws --endpoint-url ENDPOINT ARGS...`; returns CompletedProcess.
 
     Parses stdout as JSON into .json when it looks like JSON. ca_bundle: the CA file the
-    CLI trusts for an https endpoint (--ca-bundle).
+    CLI trusts for an https endpoint (--ca-bundle). Only the given keys are used (no
+    profile, config file or session token from the environment).
     """
     env = dict(os.environ)
-    env.update({"AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
-                "AWS_DEFAULT_REGION": REGION, "AWS_PAGER": "", "AWS_MAX_ATTEMPTS": "3",
+    env.update({"AWS_ACCESS_KEY_ID": access_key, "AWS_SECRET_ACCESS_KEY": secret_key,
+                "AWS_DEFAULT_REGION": REGION, "AWS_PAGER": "",
+                "AWS_MAX_ATTEMPTS": str(max_attempts),
                 "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null"})
     env.pop("AWS_PROFILE", None)
+    env.pop("AWS_SESSION_TOKEN", None)
     cmd = [AWS_CLI, "--endpoint-url", endpoint, "--output", "json"] + list(args)
     if ca_bundle:
         cmd[1:1] = ["--ca-bundle", ca_bundle]
@@ -382,18 +387,32 @@ def raw_request(endpoint, target, body, content_type="application/x-amz-json-1.1
         creds = botocore.credentials.Credentials(ACCESS_KEY, SECRET_KEY)
         botocore.auth.SigV4Auth(creds, "kinesis", REGION).add_auth(req)
         headers = dict(req.headers.items())
-    r = urllib.request.Request(url, data=body, method="POST", headers=headers)
+    status, hdrs, data = http_request("POST", url, body, headers)
+    return status, hdrs, data, parse_json(data)
+
+
+def http_request(method, url, body=None, headers=None, timeout=30, context=None):
+    """One HTTP(S) request; an error status is returned, not raised.
+
+    body: bytes or str (sent as UTF-8); context: an ssl.SSLContext for https.
+    Returns (status, headers dict with lowercase names, body bytes).
+    """
+    data = body.encode() if isinstance(body, str) else body
+    req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
     try:
-        with urllib.request.urlopen(r, timeout=30) as resp:
-            status, hdrs, data = resp.status, resp.headers, resp.read()
+        with urllib.request.urlopen(req, timeout=timeout, context=context) as r:
+            status, hdrs, raw = r.status, r.headers, r.read()
     except urllib.error.HTTPError as e:
-        status, hdrs, data = e.code, e.headers, e.read()
-    parsed = None
+        status, hdrs, raw = e.code, e.headers, e.read()
+    return status, {k.lower(): v for k, v in hdrs.items()}, raw
+
+
+def parse_json(data):
+    """A response body as JSON; None when it is empty or not JSON."""
     try:
-        parsed = json.loads(data) if data else None
+        return json.loads(data) if data else None
     except ValueError:
-        pass
-    return status, {k.lower(): v for k, v in hdrs.items()}, data, parsed
+        return None
 
 
 def error_type(parsed):
@@ -504,6 +523,15 @@ def read_shard(client, stream, shard_id, iterator_type="TRIM_HORIZON", limit=Non
     raise AssertionError(f"shard {shard_id} of {stream} not caught up after {max_calls} calls")
 
 
+def read_stream(client, stream, limit=None):
+    """Every record of every shard from TRIM_HORIZON (read_shard), shard by shard."""
+    out = []
+    for s in list_all_shards(client, stream):
+        records, _ = read_shard(client, stream, s["ShardId"], limit=limit)
+        out += records
+    return out
+
+
 def b64(data):
     return base64.b64encode(data).decode()
 
@@ -526,6 +554,33 @@ class ClientErrorAssertions:
             return e
         self.fail(f"{getattr(fn, '__name__', fn)}({_short(kwargs)}): expected {code}, "
                   f"call succeeded: {_short(result)}")
+
+
+class TempStreams:
+    """Mixin for a TestCase on its module's server: setUp() opens self.client, new_stream()
+    makes an ACTIVE stream with a unique name, tearDown() deletes the streams in
+    self.streams. The class defines server() (the module's server), stream_prefix and,
+    if not 1, default_shards."""
+
+    stream_prefix = "e2e"
+    default_shards = 1
+
+    def server(self):
+        raise NotImplementedError("return the module's server")
+
+    def setUp(self):
+        self.client = self.server().client()
+        self.streams = []
+
+    def tearDown(self):
+        for s in self.streams:
+            delete_stream_quietly(self.client, s)
+
+    def new_stream(self, shards=None):
+        name = unique_name(self.stream_prefix)
+        self.streams.append(name)
+        create_stream(self.client, name, self.default_shards if shards is None else shards)
+        return name
 
 
 def _is_modeled(fn, code):
@@ -586,17 +641,8 @@ def pipeline_with_timings(checkpoint=None, idle=None, rollover=None, text=None):
 
 def http_json(method, url, body=None, timeout=30):
     """One HTTP request; returns (status, parsed JSON body or None)."""
-    data = body.encode() if isinstance(body, str) else body
-    req = urllib.request.Request(url, data=data, method=method)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
-            status, raw = r.status, r.read()
-    except urllib.error.HTTPError as e:
-        status, raw = e.code, e.read()
-    try:
-        return status, (json.loads(raw) if raw else None)
-    except ValueError:
-        return status, None
+    status, _, raw = http_request(method, url, body, timeout=timeout)
+    return status, parse_json(raw)
 
 
 def job_status(server, name):
@@ -731,11 +777,30 @@ def simulate_records(workdir, count, seed, devices, spacing_ms, whole_every=50):
     return records
 
 
-def run_fluxgate(*args, timeout=60, check=False, input_text=None):
-    """Runs `fluxgate ARGS...` (the binary under test) and returns the CompletedProcess."""
+def run_fluxgate(*args, timeout=60, check=False, input_text=None, env=None):
+    """Runs `fluxgate ARGS...` (the binary under test) and returns the CompletedProcess.
+
+    env: the whole environment of the process (None: this process's)."""
     p = subprocess.run([OPTIONS.binary] + [str(a) for a in args], capture_output=True,
-                       text=True, timeout=timeout, input=input_text)
+                       text=True, timeout=timeout, input=input_text, env=env)
     if check and p.returncode != 0:
         raise AssertionError(f"fluxgate {' '.join(map(str, args))} exited {p.returncode}\n"
                              f"stdout: {p.stdout}\nstderr: {p.stderr}")
     return p
+
+
+def feed_until_exit(proc, feed, rounds=60, interval=0.5, timeout=30):
+    """Calls feed(i) every `interval` seconds (at most `rounds` times) while `proc` (a Popen
+    with text pipes) runs, e.g. to send records to a query that reads from the stream's end
+    and exits after --limit rows. Returns (stdout, stderr); kills proc if still running."""
+    try:
+        for i in range(rounds):
+            if proc.poll() is not None:
+                break
+            feed(i)
+            time.sleep(interval)
+        return proc.communicate(timeout=timeout)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()

@@ -14,11 +14,8 @@ import datetime
 import importlib
 import json
 import os
-import subprocess
 import types
 import unittest
-import urllib.error
-import urllib.request
 from unittest import mock
 
 import boto3
@@ -90,11 +87,8 @@ def tearDownModule():
 
 
 def client(key, secret, region=harness.REGION):
-    cfg = Config(region_name=region, retries={"max_attempts": 1, "mode": "standard"},
-                 connect_timeout=5, read_timeout=30)
-    return boto3.session.Session().client(
-        "kinesis", endpoint_url=SERVER.endpoint, region_name=region,
-        aws_access_key_id=key, aws_secret_access_key=secret, config=cfg)
+    return harness.kinesis_client(SERVER.endpoint, max_attempts=1, access_key=key,
+                                  secret_key=secret, region=region)
 
 
 def signed_headers(url, body, key, secret, service, method="POST", region=harness.REGION,
@@ -108,16 +102,8 @@ def signed_headers(url, body, key, secret, service, method="POST", region=harnes
 
 def send(url, body, headers, method="POST"):
     """(status, parsed JSON or None) of one raw HTTP request."""
-    r = urllib.request.Request(url, data=body if body else None, method=method, headers=headers)
-    try:
-        with urllib.request.urlopen(r, timeout=30) as resp:
-            status, data = resp.status, resp.read()
-    except urllib.error.HTTPError as e:
-        status, data = e.code, e.read()
-    try:
-        return status, json.loads(data) if data else None
-    except ValueError:
-        return status, None
+    status, _, data = harness.http_request(method, url, body if body else None, headers)
+    return status, harness.parse_json(data)
 
 
 def kinesis_raw(target, body, key, secret, service="kinesis", tamper=None):
@@ -132,14 +118,8 @@ def kinesis_raw(target, body, key, secret, service="kinesis", tamper=None):
 
 
 def aws_cli(key, secret, *args):
-    env = dict(os.environ)
-    env.update({"AWS_ACCESS_KEY_ID": key, "AWS_SECRET_ACCESS_KEY": secret,
-                "AWS_DEFAULT_REGION": harness.REGION, "AWS_PAGER": "", "AWS_MAX_ATTEMPTS": "1",
-                "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null"})
-    env.pop("AWS_PROFILE", None)
-    env.pop("AWS_SESSION_TOKEN", None)
-    cmd = [harness.AWS_CLI, "--endpoint-url", SERVER.endpoint, "--output", "json"] + list(args)
-    return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+    return harness.aws_cli(SERVER.endpoint, *args, check=False, access_key=key,
+                           secret_key=secret, max_attempts=1)
 
 
 def fluxgate_cli(env_keys, *args):
@@ -147,8 +127,7 @@ def fluxgate_cli(env_keys, *args):
            if k not in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
                         "AWS_REGION", "AWS_DEFAULT_REGION")}
     env.update(env_keys)
-    return subprocess.run([harness.OPTIONS.binary] + list(args), env=env, capture_output=True,
-                          text=True, timeout=60)
+    return harness.run_fluxgate(*args, env=env)
 
 
 def signer_modules():
@@ -188,9 +167,8 @@ class KinesisAuthTest(ClientErrorAssertions, unittest.TestCase):
         names = reader.list_streams()["StreamNames"]
         self.assertIn(STREAM, names)
         shard = reader.describe_stream(StreamName=STREAM)["StreamDescription"]["Shards"][0]
-        it = reader.get_shard_iterator(StreamName=STREAM, ShardId=shard["ShardId"],
-                                       ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
-        data = [rec["Data"] for rec in reader.get_records(ShardIterator=it)["Records"]]
+        records, _ = harness.read_shard(reader, STREAM, shard["ShardId"])
+        data = [rec["Data"] for rec in records]
         self.assertIn(b"reading-0", data)
         self.assertIn(b"single", data)
 

@@ -63,16 +63,14 @@ def assert_epoch_millis(testcase, value, what):
     testcase.assertLess(abs(now_ms - value.value), 3_600_000, f"{what}: {value.value} ms")
 
 
-class CborTest(unittest.TestCase):
-    def setUp(self):
-        self.client = SERVER.client()
-        self.streams = []
+class CborTest(harness.TempStreams, unittest.TestCase):
+    stream_prefix = "cbor"
 
-    def tearDown(self):
-        for s in self.streams:
-            harness.delete_stream_quietly(self.client, s)
+    def server(self):
+        return SERVER
 
     def new_stream(self, shards=2):
+        """Created through CBOR CreateStream (not boto3) and polled until ACTIVE."""
         name = harness.unique_name("cbor")
         self.streams.append(name)
         status, headers, reply = call("CreateStream", {"StreamName": name, "ShardCount": shards})
@@ -154,9 +152,7 @@ class CborTest(unittest.TestCase):
         ok("PutRecord", {"StreamName": name, "Data": b"\xffcbor", "PartitionKey": "a"})
         self.client.put_record(StreamName=name, Data=b"\xfejson", PartitionKey="b")
         shard = self.client.list_shards(StreamName=name)["Shards"][0]["ShardId"]
-        it = self.client.get_shard_iterator(StreamName=name, ShardId=shard,
-                                            ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
-        via_json = self.client.get_records(ShardIterator=it)["Records"]
+        via_json, _ = harness.read_shard(self.client, name, shard)
         self.assertEqual([r["Data"] for r in via_json], [b"\xffcbor", b"\xfejson"])
         via_cbor = self.read_all(name)[shard]
         self.assertEqual([r["Data"] for r in via_cbor], [b"\xffcbor", b"\xfejson"])

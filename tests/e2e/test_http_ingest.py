@@ -6,8 +6,6 @@ and an unknown stream (404, not created)."""
 
 import json
 import unittest
-import urllib.error
-import urllib.request
 
 import harness
 
@@ -30,47 +28,24 @@ def tearDownModule():
 
 def post(stream, body, content_type="application/x-ndjson", query="", headers=None):
     """POSTs to the records endpoint; returns (status, headers, parsed JSON or None)."""
-    data = body.encode() if isinstance(body, str) else body
     url = f"{SERVER.http_base}/v1/streams/{stream}/records{query}"
     hdrs = {"Content-Type": content_type} if content_type else {}
     hdrs.update(headers or {})
-    req = urllib.request.Request(url, data=data, method="POST", headers=hdrs)
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            status, h, raw = r.status, r.headers, r.read()
-    except urllib.error.HTTPError as e:
-        status, h, raw = e.code, e.headers, e.read()
-    try:
-        parsed = json.loads(raw) if raw else None
-    except ValueError:
-        parsed = None
-    return status, {k.lower(): v for k, v in h.items()}, parsed
+    status, h, raw = harness.http_request("POST", url, body, hdrs)
+    return status, h, harness.parse_json(raw)
 
 
-class HttpIngestTest(unittest.TestCase):
-    def setUp(self):
-        self.client = SERVER.client()
-        self.streams = []
+class HttpIngestTest(harness.TempStreams, unittest.TestCase):
+    stream_prefix = "ingest"
+    default_shards = 2
 
-    def tearDown(self):
-        for s in self.streams:
-            harness.delete_stream_quietly(self.client, s)
-
-    def new_stream(self, shards=2):
-        name = harness.unique_name("ingest")
-        self.streams.append(name)
-        harness.create_stream(self.client, name, shards)
-        return name
+    def server(self):
+        return SERVER
 
     def read_all(self, name):
         """{sequence number: (partition key, data bytes)} over every shard, via boto3."""
-        out = {}
-        for shard in harness.list_all_shards(self.client, name):
-            it = self.client.get_shard_iterator(StreamName=name, ShardId=shard["ShardId"],
-                                                ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
-            for rec in self.client.get_records(ShardIterator=it, Limit=1000)["Records"]:
-                out[rec["SequenceNumber"]] = (rec["PartitionKey"], rec["Data"])
-        return out
+        return {rec["SequenceNumber"]: (rec["PartitionKey"], rec["Data"])
+                for rec in harness.read_stream(self.client, name)}
 
     def assert_acked(self, reply, lines):
         """Each result with a sequence number matches the line it answers."""

@@ -197,14 +197,6 @@ shards = 1
 """
 
 
-def read_stream(client, stream):
-    out = []
-    for s in harness.list_all_shards(client, stream):
-        records, _ = harness.read_shard(client, stream, s["ShardId"], limit=10000)
-        out += records
-    return out
-
-
 class MqttIngestTest(unittest.TestCase):
     def setUp(self):
         harness.require_binary(self)
@@ -234,7 +226,8 @@ class MqttIngestTest(unittest.TestCase):
     def wait_records(self, stream, want, timeout=30):
         client = self.server.client()
         return harness.wait_for(
-            lambda: (lambda r: r if len(r) >= want else None)(read_stream(client, stream)),
+            lambda: (lambda r: r if len(r) >= want else None)(
+                harness.read_stream(client, stream, limit=10000)),
             timeout, lambda: f"{want} records in {stream}")
 
     def test_messages_become_records_with_keys_and_topic_fields(self):

@@ -10,8 +10,6 @@ import json
 import os
 import time
 import unittest
-import urllib.error
-import urllib.request
 
 import botocore.exceptions
 
@@ -95,14 +93,10 @@ def quality(path=""):
 
 
 def post_ndjson(stream, lines):
-    req = urllib.request.Request(f"{SERVER.http_base}/v1/streams/{stream}/records",
-                                 data=("\n".join(lines) + "\n").encode(), method="POST",
-                                 headers={"Content-Type": "application/x-ndjson"})
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status, json.loads(r.read())
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read())
+    status, _, raw = harness.http_request(
+        "POST", f"{SERVER.http_base}/v1/streams/{stream}/records", "\n".join(lines) + "\n",
+        {"Content-Type": "application/x-ndjson"})
+    return status, json.loads(raw)
 
 
 class QualityTest(unittest.TestCase):

@@ -8,7 +8,6 @@ import shutil
 import ssl
 import subprocess
 import tempfile
-import time
 import unittest
 import urllib.error
 import urllib.request
@@ -155,11 +154,11 @@ class TlsTest(unittest.TestCase, harness.ClientErrorAssertions):
     def test_fluxgate_cli_trusts_ca_file_from_environment(self):
         env = dict(os.environ)
         env["FLUXGATE_CA_FILE"] = self.ca
-        cmd = [harness.OPTIONS.binary, "jobs", "list", "--server", self.server.http_base]
-        p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
+        cmd = ["jobs", "list", "--server", self.server.http_base]
+        p = harness.run_fluxgate(*cmd, env=env)
         self.assertEqual(p.returncode, 0, p.stderr)
         env.pop("FLUXGATE_CA_FILE")
-        p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
+        p = harness.run_fluxgate(*cmd, env=env)
         self.assertNotEqual(p.returncode, 0)
         self.assertIn("not trusted", p.stderr)
 
@@ -168,8 +167,7 @@ class TlsTest(unittest.TestCase, harness.ClientErrorAssertions):
     def fluxgate(self, *args, timeout=60):
         env = dict(os.environ)
         env.pop("FLUXGATE_CA_FILE", None)
-        return subprocess.run([harness.OPTIONS.binary] + [str(a) for a in args], env=env,
-                              capture_output=True, text=True, timeout=timeout)
+        return harness.run_fluxgate(*args, timeout=timeout, env=env)
 
     def test_fluxgate_streams_over_https_with_ca_file(self):
         with harness.dump_output_on_failure(self.server):
@@ -210,9 +208,8 @@ class TlsTest(unittest.TestCase, harness.ClientErrorAssertions):
             self.assertIn("not trusted", p.stderr)
             # --ca-file wins over FLUXGATE_CA_FILE.
             env = dict(os.environ, FLUXGATE_CA_FILE=self.other_ca)
-            p = subprocess.run([harness.OPTIONS.binary, "jobs", "list", "--server",
-                                self.server.http_base, "--ca-file", self.ca], env=env,
-                               capture_output=True, text=True, timeout=60)
+            p = harness.run_fluxgate("jobs", "list", "--server", self.server.http_base,
+                                     "--ca-file", self.ca, env=env)
             self.assertEqual(p.returncode, 0, p.stderr)
 
     def test_fluxgate_sql_print_with_ca_file(self):
@@ -230,21 +227,15 @@ class TlsTest(unittest.TestCase, harness.ClientErrorAssertions):
                                      "--ca-file", self.ca],
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                     env=env)
-            try:
-                # The query reads from the stream's end once started: send until it has
-                # printed its rows and exited.
-                for batch in range(60):
-                    if proc.poll() is not None:
-                        break
-                    records = [{"Data": f'{{"device_id":"d{batch}","value":{v}}}'.encode(),
-                                "PartitionKey": f"d{batch}"} for v in (10.0, 75.0)]
-                    client.put_records(StreamName=stream, Records=records)
-                    time.sleep(0.5)
-                out, err = proc.communicate(timeout=30)
-            finally:
-                if proc.poll() is None:
-                    proc.kill()
-                    proc.communicate()
+
+            def send(batch):
+                records = [{"Data": f'{{"device_id":"d{batch}","value":{v}}}'.encode(),
+                            "PartitionKey": f"d{batch}"} for v in (10.0, 75.0)]
+                client.put_records(StreamName=stream, Records=records)
+
+            # The query reads from the stream's end once started: send until it has
+            # printed its rows and exited.
+            out, err = harness.feed_until_exit(proc, send)
             self.assertEqual(proc.returncode, 0, f"stdout: {out}\nstderr: {err}")
             printed = out.splitlines()
             self.assertEqual(len(printed), 2, out)
