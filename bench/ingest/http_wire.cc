@@ -14,26 +14,17 @@
 #include <chrono>
 #include <cstring>
 
+#include "common/ascii.h"
+
 namespace fluxgate::bench {
 namespace {
 
 constexpr size_t kInitialBuffer = 64 * 1024;
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 bool ContainsIgnoreCase(std::string_view haystack, std::string_view needle) {
   if (needle.size() > haystack.size()) return false;
   for (size_t i = 0; i + needle.size() <= haystack.size(); ++i) {
-    if (EqualsIgnoreCase(haystack.substr(i, needle.size()), needle)) return true;
+    if (AsciiEqualsIgnoreCase(haystack.substr(i, needle.size()), needle)) return true;
   }
   return false;
 }
@@ -203,7 +194,7 @@ bool ResponseParser::ParseHeaders(std::string* error) {
     if (colon == std::string_view::npos) continue;
     const std::string_view name = line.substr(0, colon);
     const std::string_view value = TrimView(line.substr(colon + 1));
-    if (EqualsIgnoreCase(name, "content-length")) {
+    if (AsciiEqualsIgnoreCase(name, "content-length")) {
       size_t length = 0;
       const auto [p, e] = std::from_chars(value.data(), value.data() + value.size(), length);
       if (e != std::errc() || p != value.data() + value.size()) {
@@ -212,9 +203,9 @@ bool ResponseParser::ParseHeaders(std::string* error) {
       }
       body_len_ = length;
       have_length_ = true;
-    } else if (EqualsIgnoreCase(name, "transfer-encoding")) {
+    } else if (AsciiEqualsIgnoreCase(name, "transfer-encoding")) {
       chunked_ = ContainsIgnoreCase(value, "chunked");
-    } else if (EqualsIgnoreCase(name, "connection")) {
+    } else if (AsciiEqualsIgnoreCase(name, "connection")) {
       if (ContainsIgnoreCase(value, "close")) keep_alive_ = false;
       if (ContainsIgnoreCase(value, "keep-alive")) keep_alive_ = true;
     }

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "common/ascii.h"
 #include "runtime/timestamp_text.h"
 
 namespace fluxgate::runtime {
@@ -81,17 +82,6 @@ void UsWeek(const Civil& c, int64_t* week_year, int* week) {
 
 bool IsPatternLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 // Matches one of `names` (full name first, then its 3-letter form) at text[*pos].
 int MatchName(std::string_view text, size_t* pos, const char* const* names, int count) {
   for (int full = 1; full >= 0; --full) {
@@ -99,7 +89,7 @@ int MatchName(std::string_view text, size_t* pos, const char* const* names, int 
       std::string_view name(names[i]);
       if (!full) name = name.substr(0, 3);
       if (text.size() - *pos >= name.size() &&
-          EqualsIgnoreCase(text.substr(*pos, name.size()), name)) {
+          AsciiEqualsIgnoreCase(text.substr(*pos, name.size()), name)) {
         *pos += name.size();
         return i;
       }
@@ -509,9 +499,9 @@ bool DatePattern::ParseRange(size_t begin, size_t end, std::string_view s, size_
         break;
       case 'a':
         if (s.size() - *pos < 2) return false;
-        if (EqualsIgnoreCase(s.substr(*pos, 2), "AM")) {
+        if (AsciiEqualsIgnoreCase(s.substr(*pos, 2), "AM")) {
           f->ampm = 0;
-        } else if (EqualsIgnoreCase(s.substr(*pos, 2), "PM")) {
+        } else if (AsciiEqualsIgnoreCase(s.substr(*pos, 2), "PM")) {
           f->ampm = 1;
         } else {
           return false;
