@@ -211,7 +211,7 @@ MAPPER = [
 for i, (sel, topic, payload) in enumerate(MAPPER):
     write("mqtt_mapper", i, bytes([sel]) + topic.encode() + b"\n" + payload)
 
-# --- JSON records for the runtime decoder (option byte, then the record) -------------------
+# --- JSON records for the runtime decoder (selector byte, then the record) -----------------
 DECODER = [
     (0, json.dumps(RECORD)),
     (0, '{"device_id":"d","timestamp":"2026-11-25 19:05:00.123","value":"1e3","count":7,'
@@ -224,6 +224,12 @@ DECODER = [
     (2, "not json at all"),
     (0, '{"count": 2147483648, "price": 99999999999, "ts0": "2026-13-01 00:00:00"}'),
     (0, '{"device_id": null, "value": -0.0, "ok": false, "total": 18446744073709551615}'),
+    # 3..5: the same option sets, parsed in place (padding readable after the record).
+    (3, json.dumps(RECORD)),
+    (4, '[{"device_id":"a","timestamp":"2026-11-25T19:05:00Z","value":1,"count":1,'
+        '"total":2,"price":3,"big":4,"ok":true,"ts0":"2026-11-25 19:05:00","ltz":"2026-11-25 '
+        '19:05:00","nested":[]}]'),
+    (5, '{"device_id": "trailing garbage"} }'),
 ]
 for i, (sel, r) in enumerate(DECODER):
     write("json_decoder", i, bytes([sel]) + r.encode())

@@ -52,7 +52,12 @@ if ((do_build)); then
     -DFLUXGATE_FUZZ=ON -DFLUXGATE_TESTS=OFF -DFLUXGATE_BENCH=OFF >/dev/null
   targets=()
   for n in "${names[@]}"; do targets+=("${n}_fuzzer"); done
-  cmake --build "$build" -j "$jobs" --target "${targets[@]}"
+  echo "fuzz: building ${targets[*]} in $build"
+  if ! cmake --build "$build" -j "$jobs" --target "${targets[@]}" >"$build/fuzz-build.log" 2>&1; then
+    grep -E 'error|FAILED' -A3 "$build/fuzz-build.log" | head -60
+    echo "fuzz/run.sh: build failed; full log: $build/fuzz-build.log" >&2
+    exit 2
+  fi
 fi
 
 failed=0

@@ -48,8 +48,8 @@ void CheckAuthorizationRoundTrip(std::string_view header) {
     return;
   }
   // Values holding the separators cannot survive formatting; everything else must.
-  for (std::string_view v : {std::string_view(parsed->signed_headers),
-                             std::string_view(parsed->signature)}) {
+  for (std::string_view v :
+       {std::string_view(parsed->signed_headers), std::string_view(parsed->signature)}) {
     if (v.find_first_of(", ") != std::string_view::npos) return;
   }
   auto again = sigv4::ParseAuthorization(sigv4::FormatAuthorization(*parsed));

@@ -29,8 +29,7 @@ void CheckCanonical(const std::string& canonical) {
   }
   const std::string twice = ToSql(**again);
   if (twice != canonical) {
-    std::fprintf(stderr, "ToSql is not a fixed point:\n%s\n%s\n", canonical.c_str(),
-                 twice.c_str());
+    std::fprintf(stderr, "ToSql is not a fixed point:\n%s\n%s\n", canonical.c_str(), twice.c_str());
     FUZZ_CHECK(twice == canonical);
   }
 }

@@ -47,6 +47,9 @@ bool ParseAmzDate(std::string_view text, std::chrono::system_clock::time_point* 
   if (tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
       tm.tm_sec > 60)
     return false;
+  // system_clock counts nanoseconds in 64 bits (years 1678-2262): a date outside that
+  // would overflow the conversion, and no client signs with one anyway.
+  if (tm.tm_year < 70 || tm.tm_year > 300) return false;
   *out = std::chrono::system_clock::from_time_t(timegm(&tm));
   return true;
 }

@@ -202,6 +202,7 @@ Status ValidateTopicName(std::string_view topic) {
   if (topic.find_first_of("+#") != std::string_view::npos) {
     return Malformed("PUBLISH topic name contains a wildcard ('+' or '#')");
   }
+  if (!IsMqttUtf8(topic)) return Malformed("PUBLISH topic name is not well-formed UTF-8");
   return Status::Ok();
 }
 

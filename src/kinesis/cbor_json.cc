@@ -23,10 +23,15 @@ Status Unmappable(std::string_view what) {
   return Status::InvalidArgument(std::string("CBOR: ") + std::string(what));
 }
 
+// A CBOR float or an integer beyond int64 as a JSON number. to_chars may write an integral
+// value as bare digits ("18446744073709551616"), which simdjson refuses as an integer out
+// of range: such text gets ".0" so it parses as the double it is.
 void AppendJsonDouble(double v, std::string& out) {
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof(buf), v);
-  out.append(buf, r.ptr);
+  char buf[40];
+  auto r = std::to_chars(buf, buf + sizeof(buf) - 2, v);
+  const std::string_view text(buf, r.ptr - buf);
+  out.append(text);
+  if (text.find_first_of(".eEn") == std::string_view::npos) out += ".0";
 }
 
 // Writes JSON as the CBOR items arrive. Each open container is a frame; in a map the

@@ -38,6 +38,8 @@ bool Contains(const auto& sorted, std::string_view word) {
   return std::binary_search(sorted.begin(), sorted.end(), word);
 }
 
+}  // namespace
+
 bool IsPlainWord(std::string_view s) {
   if (s.empty()) return false;
   auto start = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
@@ -45,8 +47,6 @@ bool IsPlainWord(std::string_view s) {
   return std::all_of(s.begin(), s.end(),
                      [&](char c) { return start(c) || (c >= '0' && c <= '9') || c == '$'; });
 }
-
-}  // namespace
 
 std::string ToUpper(std::string_view s) { return AsciiToUpper(s); }
 

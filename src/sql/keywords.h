@@ -13,6 +13,9 @@ namespace fluxgate::sql {
 // ambiguous (docs/sql.md). `upper` must be upper case.
 bool IsReservedWord(std::string_view upper);
 
+// Whether `s` lexes as one unquoted word: [A-Za-z_][A-Za-z0-9_$]*.
+bool IsPlainWord(std::string_view s);
+
 // The identifier as canonical SQL: unchanged when it is a plain word that neither we nor
 // Flink reserve, otherwise back-quoted with ` doubled. The output is valid Flink SQL.
 std::string QuoteIdentifier(std::string_view name);

@@ -32,6 +32,9 @@ std::string Alias(const TableRef& ref) {
 }
 
 std::string ParamName(const std::string& name) {
+  // A back-quoted name that is not a plain word keeps its spelling and its quotes (printed
+  // bare, `a b` or `x;` did not parse back; found by fuzz/sql_fuzzer.cc).
+  if (!IsPlainWord(name)) return QuoteIdentifier(name);
   // DATA, TIMECOL, SIZE ... are printed bare as in Flink's docs; OFFSET is reserved and
   // must be back-quoted.
   const std::string upper = ToUpper(name);
