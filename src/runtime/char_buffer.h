@@ -57,11 +57,14 @@ class CharBuffer {
     return *this;
   }
 
-  const char* data() const { return data_.get(); }
+  // Never null (as std::string's): views of empty values are passed on to C APIs that
+  // declare their pointer non-null even for zero bytes.
+  const char* data() const { return data_ ? data_.get() : ""; }
   size_t size() const { return size_; }
   size_t capacity() const { return capacity_; }
 
   void append(const char* s, size_t n) {
+    if (n == 0) return;
     if (size_ + n > capacity_) Grow(size_ + n);
     SmallCopy(data_.get() + size_, s, n);
     size_ += n;
