@@ -195,6 +195,18 @@ struct DatePatternState final : ExprState {
   int64_t last_span = INT64_MIN;
   std::string last_text;
 
+  // The constant pattern's text for `us`, formatted again only when `us` leaves the span
+  // formatted last. Needs has_fixed and fixed.constant_span_micros() > 0.
+  std::string_view FixedTextFor(int64_t us) {
+    const int64_t bucket = FloorDiv(us, fixed.constant_span_micros());
+    if (bucket != last_span) {
+      last_text.clear();
+      fixed.Format(us, last_text);
+      last_span = bucket;
+    }
+    return last_text;
+  }
+
   // The pattern for `row`: the constant one, or the text of `fmt` (nullptr if invalid).
   const DatePattern* For(const Column* fmt, size_t row) {
     if (fmt == nullptr) return has_fixed ? &fixed : nullptr;
@@ -367,16 +379,9 @@ size_t RunTimeKernel(const ExprInstr& ins, const std::vector<const Column*>& reg
           patterns->fixed.constant_span_micros() > 0) {
         // The partition-column case (DATE_FORMAT(ts, 'HH') on every row): one comparison
         // per row while the rows stay in the span of the text formatted last.
-        const int64_t span = patterns->fixed.constant_span_micros();
         const int64_t* values = v.int64_data();
         for (size_t i = 0; i < n; ++i) {
-          const int64_t bucket = FloorDiv(ToMicros(values[i], vu), span);
-          if (bucket != patterns->last_span) {
-            patterns->last_text.clear();
-            patterns->fixed.Format(ToMicros(values[i], vu), patterns->last_text);
-            patterns->last_span = bucket;
-          }
-          out.AppendString(patterns->last_text);
+          out.AppendString(patterns->FixedTextFor(ToMicros(values[i], vu)));
         }
         return kNoError;
       }
@@ -398,15 +403,8 @@ size_t RunTimeKernel(const ExprInstr& ins, const std::vector<const Column*>& reg
           out.AppendNull();
           continue;
         }
-        const int64_t span = p->constant_span_micros();
-        if (fmt == nullptr && span > 0) {
-          const int64_t bucket = FloorDiv(us, span);
-          if (bucket != patterns->last_span) {
-            patterns->last_text.clear();
-            p->Format(us, patterns->last_text);
-            patterns->last_span = bucket;
-          }
-          out.AppendString(patterns->last_text);
+        if (fmt == nullptr && p->constant_span_micros() > 0) {
+          out.AppendString(patterns->FixedTextFor(us));
           continue;
         }
         env.buf.clear();

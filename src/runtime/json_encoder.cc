@@ -83,12 +83,12 @@ void JsonRowEncoder::AppendRow(const RecordBatch& batch, const std::vector<int>&
         n += WriteJavaDouble(v, buf + n);
         break;
       }
-      case sql::TypeKind::kDecimal: {
-        std::string text;
-        AppendDecimal(col.Decimal(row), t.scale, text);
-        put(text);
+      case sql::TypeKind::kDecimal:
+        // Rare in telemetry: written straight to `out` after what is buffered.
+        out.append(buf, n);
+        n = 0;
+        AppendDecimal(col.Decimal(row), t.scale, out);
         break;
-      }
       case sql::TypeKind::kString: {
         const std::string_view v = col.String(row);
         if (6 * v.size() + 2 > sizeof(buf)) {
