@@ -49,20 +49,6 @@ Result<std::unique_ptr<ProjectOp>> ProjectOp::Make(const std::vector<sql::BoundE
   return op;
 }
 
-Result<runtime::RecordBatch> ProjectOp::Apply(const runtime::RecordBatch& in) {
-  std::vector<runtime::Column> columns;
-  columns.reserve(programs_.size());
-  for (size_t i = 0; i < programs_.size(); ++i) {
-    if (passthrough_[i] >= 0) {
-      columns.push_back(in.column(passthrough_[i]));
-      continue;
-    }
-    FG_ASSIGN_OR_RETURN(const runtime::Column* col, programs_[i]->Evaluate(in));
-    columns.push_back(*col);
-  }
-  return runtime::RecordBatch::FromColumns(output_, std::move(columns), in.num_rows());
-}
-
 Result<runtime::RecordBatch> ProjectOp::Apply(runtime::RecordBatch&& in) {
   // Computed columns first, while every input column is still in place (each program keeps
   // its result until its next Evaluate); then the output in order, passed-through columns

@@ -41,9 +41,8 @@ class ProjectOp final : public Operator {
     watermark_ = watermark;
     return Status::Ok();
   }
-  // The projection itself, for callers that are not operators (sources' computed columns).
-  Result<runtime::RecordBatch> Apply(const runtime::RecordBatch& in);
-  // The same, taking the input's passed-through columns instead of copying them.
+  // The projection itself: passed-through columns are taken from `in` (moved on their last
+  // use, copied before it), computed ones evaluated.
   Result<runtime::RecordBatch> Apply(runtime::RecordBatch&& in);
 
  private:
