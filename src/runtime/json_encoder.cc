@@ -12,16 +12,25 @@
 
 namespace fluxgate::runtime {
 
+namespace {
+
+// Jackson writes Double.toString (95.0, 1.0E7, 1.0E-4), and NaN / infinities as strings.
+// `dst` has room for kMaxJavaDoubleText bytes; returns the length written.
+size_t WriteJsonDouble(double v, char* dst) {
+  if (std::isnan(v) || std::isinf(v)) {
+    const std::string_view text =
+        std::isnan(v) ? "\"NaN\"" : (v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+    std::memcpy(dst, text.data(), text.size());
+    return text.size();
+  }
+  return WriteJavaDouble(v, dst);
+}
+
+}  // namespace
+
 void AppendJsonDouble(double v, std::string& out) {
-  if (std::isnan(v)) {
-    out += "\"NaN\"";
-    return;
-  }
-  if (std::isinf(v)) {
-    out += v > 0 ? "\"Infinity\"" : "\"-Infinity\"";
-    return;
-  }
-  AppendJavaDouble(v, out);  // Jackson writes Double.toString: 95.0, 1.0E7, 1.0E-4
+  char buf[kMaxJavaDoubleText];
+  out.append(buf, WriteJsonDouble(v, buf));
 }
 
 JsonRowEncoder::JsonRowEncoder(std::shared_ptr<const Schema> schema, JsonFormatOptions options)
@@ -73,16 +82,10 @@ void JsonRowEncoder::AppendRow(const RecordBatch& batch, const std::vector<int>&
       case sql::TypeKind::kBoolean:
         put(col.Bool(row) ? "true" : "false");
         break;
-      case sql::TypeKind::kDouble: {
-        const double v = col.Double(row);
-        if (std::isnan(v) || std::isinf(v)) {
-          put(std::isnan(v) ? "\"NaN\"" : (v > 0 ? "\"Infinity\"" : "\"-Infinity\""));
-          break;
-        }
+      case sql::TypeKind::kDouble:
         room(kMaxJavaDoubleText);
-        n += WriteJavaDouble(v, buf + n);
+        n += WriteJsonDouble(col.Double(row), buf + n);
         break;
-      }
       case sql::TypeKind::kDecimal:
         // Rare in telemetry: written straight to `out` after what is buffered.
         out.append(buf, n);

@@ -96,6 +96,19 @@ TEST(JsonRowEncoder, LongRowsAndColumnMaps) {
   EXPECT_EQ(out, "{\"v\":-0.5,\"q\":\"" + quotes + "\"}");
 }
 
+TEST(JsonRowEncoder, NonFiniteDoublesInRowsAreStrings) {
+  auto s = std::make_shared<Schema>(std::vector<Field>{
+      {"a", DataType::Double()}, {"b", DataType::Double()}, {"c", DataType::Double()}});
+  RecordBatchBuilder b(s);
+  b.column(0).AppendDouble(std::nan(""));
+  b.column(1).AppendDouble(-INFINITY);
+  b.column(2).AppendDouble(INFINITY);
+  b.CommitRow();
+  std::string out;
+  JsonRowEncoder(s, {}).AppendRow(b.batch(), 0, out);
+  EXPECT_EQ(out, R"({"a":"NaN","b":"-Infinity","c":"Infinity"})");
+}
+
 TEST(JsonRowEncoder, RoundTripsThroughDecoder) {
   auto s = std::make_shared<Schema>(std::vector<Field>{
       {"ts", DataType::Timestamp(3)}, {"v", DataType::Double()}, {"m", DataType::Decimal(38, 10)}});
