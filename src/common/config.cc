@@ -56,6 +56,7 @@ Status LoadConfigFile(const std::string& path, ServeConfig& c) {
   if (const toml::table* t = top.Sub("http")) {
     TableReader r(*t, "http.", path);
     r.Read("threads", c.http.threads);
+    r.Read("bearer_token", c.http.bearer_token);
     FG_RETURN_IF_ERROR(r.Finish());
   }
   if (const toml::table* t = top.Sub("jobs")) {
@@ -98,6 +99,10 @@ Status LoadConfigFile(const std::string& path, ServeConfig& c) {
   if (const toml::table* t = top.Sub("tls")) FG_RETURN_IF_ERROR(LoadTlsConfig(*t, path, c.tls));
   if (const toml::table* t = top.Sub("quality"))
     FG_RETURN_IF_ERROR(LoadQualityConfig(*t, path, c.quality));
+  if (const toml::table* t = top.Sub("store"))
+    FG_RETURN_IF_ERROR(LoadStoreConfig(*t, path, c.store));
+  if (const toml::array* a = top.Tables("alarms"))
+    FG_RETURN_IF_ERROR(LoadAlarmsConfig(*a, path, c.alarms));
   FG_RETURN_IF_ERROR(top.Finish());
   return ValidateConfig(c);
 }
@@ -139,6 +144,8 @@ Status ValidateConfig(const ServeConfig& c) {
   FG_RETURN_IF_ERROR(ValidateAuthConfig(c.auth));
   FG_RETURN_IF_ERROR(ValidateTlsConfig(c.tls));
   FG_RETURN_IF_ERROR(ValidateQualityConfig(c.quality));
+  FG_RETURN_IF_ERROR(ValidateStoreConfig(c.store));
+  FG_RETURN_IF_ERROR(ValidateAlarmsConfig(c.alarms));
   return ValidateAlertsConfig(c.alerts);
 }
 

@@ -10,9 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "common/config_alarms.h"
 #include "common/config_auth.h"
 #include "common/config_ingest.h"
 #include "common/config_quality.h"
+#include "common/config_store.h"
 #include "common/status.h"
 
 namespace fluxgate {
@@ -52,6 +54,9 @@ struct ServeConfig {
 
   struct Http {
     int threads = 1;
+    // Bearer token the admin API and dashboard require ("Authorization: Bearer <token>");
+    // empty: none required. Never logged.
+    std::string bearer_token;
   } http;
 
   // Streaming jobs (src/jobs/, docs/design/jobs.md): limits every job gets.
@@ -83,10 +88,12 @@ struct ServeConfig {
     std::vector<Subscription> subscriptions;
   } alerts;
 
-  IngestConfig ingest;  // [ingest]: MQTT subscriptions, HTTP records endpoint
-  AuthConfig auth;      // [auth]: SigV4 principals and permissions
-  TlsConfig tls;        // [tls]: certificate and key for every listener
+  IngestConfig ingest;    // [ingest]: MQTT subscriptions, HTTP records endpoint
+  AuthConfig auth;        // [auth]: SigV4 principals and permissions
+  TlsConfig tls;          // [tls]: certificate and key for every listener
   QualityConfig quality;  // [quality]: schemas, invalid-record handling, profiling
+  StoreConfig store;      // [store]: S3-compatible object store for s3:// paths
+  AlarmsConfig alarms;    // [[alarms]]: CloudWatch-style alarms over our metrics
 };
 
 // Reads a TOML file into `config` (only keys present override). InvalidArgument naming

@@ -7,5 +7,6 @@
 namespace toml {
 inline namespace v3 {
 class table;
-}
+class array;
+}  // namespace v3
 }  // namespace toml
