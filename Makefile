@@ -16,8 +16,13 @@ build:
 deps:
 	./scripts/install-deps.sh
 
+# The Node packages the end-to-end tests drive (s3rver, DuckDB, playwright-core), from the
+# npm registry, pinned by tests/e2e/node/package-lock.json; skipped when already installed.
 test-deps:
 	./scripts/install-deps.sh --test
+	@if [ ! -f tests/e2e/node/node_modules/.package-lock.json ] || \
+	    [ tests/e2e/node/package-lock.json -nt tests/e2e/node/node_modules/.package-lock.json ]; then \
+	  cd tests/e2e/node && npm ci --no-audit --no-fund; fi
 
 demo: deps build
 	./$(BUILD)/fluxgate demo
