@@ -1,4 +1,4 @@
-// Fuzzes the MQTT 3.1.1 codec (ingest/mqtt_codec.h) the way the MQTT source reads a
+// Fuzzes the MQTT 3.1.1 codec (mqtt/mqtt_codec.h) the way the MQTT source reads a
 // broker's byte stream: fixed header, then the packet's decoder, packet after packet.
 //
 // Invariants: no crash or sanitizer report; a complete fixed header accounts for the
@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "fuzz_util.h"
-#include "ingest/mqtt_codec.h"
+#include "mqtt/mqtt_codec.h"
 #include "ingest/topic_match.h"
 
-namespace fluxgate::ingest::mqtt {
+namespace fluxgate::mqtt {
 namespace {
 
 constexpr uint32_t kMaxPacketBytes = 16u << 20;  // what mqtt_source.cc allows
@@ -107,10 +107,10 @@ void RoundTrip(const FixedHeader& h, std::string_view body, std::vector<std::str
 }
 
 }  // namespace
-}  // namespace fluxgate::ingest::mqtt
+}  // namespace fluxgate::mqtt
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace fluxgate::ingest::mqtt;
+  using namespace fluxgate::mqtt;
   std::string_view in = fluxgate::fuzz::AsView(data, size);
   std::vector<std::string> topics, filters;
   while (!in.empty()) {

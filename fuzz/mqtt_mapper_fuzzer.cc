@@ -19,7 +19,7 @@
 #include "common/config_ingest.h"
 #include "fuzz_util.h"
 #include "ingest/message_mapper.h"
-#include "ingest/mqtt_codec.h"
+#include "mqtt/mqtt_codec.h"
 #include "ingest/topic_match.h"
 
 namespace fluxgate::ingest {

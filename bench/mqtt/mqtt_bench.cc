@@ -25,14 +25,14 @@
 #include <thread>
 #include <vector>
 
-#include "ingest/mqtt_codec.h"
+#include "mqtt/mqtt_codec.h"
 #include "kinesis/client.h"
 #include "machine_info.h"
 
 namespace fluxgate::bench {
 namespace {
 
-namespace mq = ingest::mqtt;
+namespace mq = ::fluxgate::mqtt;
 using Clock = std::chrono::steady_clock;
 
 struct Options {

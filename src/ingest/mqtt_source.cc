@@ -18,7 +18,7 @@
 #include "ingest/dead_letters.h"
 #include "ingest/latency_histogram.h"
 #include "ingest/message_mapper.h"
-#include "ingest/mqtt_codec.h"
+#include "mqtt/mqtt_codec.h"
 #include "ingest/mqtt_transport.h"
 #include "log/log_manager.h"
 #include "quality/service.h"

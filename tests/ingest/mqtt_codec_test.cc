@@ -1,10 +1,10 @@
-#include "ingest/mqtt_codec.h"
+#include "mqtt/mqtt_codec.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace fluxgate::ingest::mqtt {
+namespace fluxgate::mqtt {
 namespace {
 
 // Frames `wire` as one packet and returns its header and body.
@@ -266,4 +266,4 @@ TEST(MqttCodec, Utf8Rules) {
 }
 
 }  // namespace
-}  // namespace fluxgate::ingest::mqtt
+}  // namespace fluxgate::mqtt

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "ingest/dead_letters.h"
-#include "ingest/mqtt_codec.h"
+#include "mqtt/mqtt_codec.h"
 #include "log/log_manager.h"
 
 namespace fluxgate::ingest {

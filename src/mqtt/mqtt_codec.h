@@ -6,7 +6,8 @@
 // wildcards in topic names are checked, and a malformed packet is an InvalidArgument whose
 // message says which rule it broke (the connection is then closed, as the spec requires).
 // Decoded packets hold views into the caller's buffer. Encoders append to a string.
-// Pure functions; safe from any thread.
+// Shared by MQTT ingest (src/ingest/) and the alerts MQTT channel (src/alerts/), hence its
+// own library, fg_mqtt. Pure functions; safe from any thread.
 #pragma once
 
 #include <cstdint>
@@ -18,7 +19,7 @@
 
 #include "common/status.h"
 
-namespace fluxgate::ingest::mqtt {
+namespace fluxgate::mqtt {
 
 enum class PacketType : uint8_t {
   kConnect = 1,
@@ -121,4 +122,4 @@ Status ValidateTopicName(std::string_view topic);
 // Well-formed UTF-8 without U+0000 and without surrogates (section 1.5.3).
 bool IsMqttUtf8(std::string_view s);
 
-}  // namespace fluxgate::ingest::mqtt
+}  // namespace fluxgate::mqtt

@@ -1,10 +1,10 @@
-#include "ingest/mqtt_codec.h"
+#include "mqtt/mqtt_codec.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
-namespace fluxgate::ingest::mqtt {
+namespace fluxgate::mqtt {
 
 namespace {
 
@@ -453,4 +453,4 @@ Status DecodeEmpty(const FixedHeader& h, std::string_view body) {
   return Status::Ok();
 }
 
-}  // namespace fluxgate::ingest::mqtt
+}  // namespace fluxgate::mqtt
