@@ -20,7 +20,7 @@ seconds=20
 keep=0
 do_build=1
 names=()
-all=(kinesis_json cbor sigv4 mqtt_codec mqtt_mapper sql json_decoder segment)
+all=(kinesis_json cbor sigv4 mqtt_codec mqtt_mapper sql json_decoder segment parquet)
 
 while (($#)); do
   case "$1" in
