@@ -300,6 +300,16 @@ Status SignRequest(const Credentials& creds, std::string_view region, std::strin
                    std::chrono::system_clock::time_point now, std::string_view method,
                    std::string_view target, std::vector<http::Header>* headers,
                    std::string_view body) {
+  return SignRequestWithPayloadHash(creds, region, service, now, method, target, headers,
+                                    Sha256Hex(body));
+}
+
+Status SignRequestWithPayloadHash(const Credentials& creds, std::string_view region,
+                                  std::string_view service,
+                                  std::chrono::system_clock::time_point now,
+                                  std::string_view method, std::string_view target,
+                                  std::vector<http::Header>* headers,
+                                  std::string_view payload_hash) {
   bool has_host = false;
   for (const auto& h : *headers) has_host |= AsciiEqualsIgnoreCase(h.name, "host");
   if (!has_host) return Status::InvalidArgument("SignRequest needs a host header");
@@ -314,7 +324,6 @@ Status SignRequest(const Credentials& creds, std::string_view region, std::strin
   for (const auto& h : *headers) names.push_back(h.name);
   std::string signed_headers = SignedHeadersString(std::move(names));
 
-  std::string payload_hash = Sha256Hex(body);
   CanonicalRequestParts parts;
   parts.method = method;
   parts.target = target;

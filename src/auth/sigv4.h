@@ -119,4 +119,16 @@ Status SignRequest(const Credentials& creds, std::string_view region, std::strin
                    std::string_view target, std::vector<http::Header>* headers,
                    std::string_view body);
 
+// SignRequest with the payload hash given rather than computed from a body: S3 signs the
+// hash it sends in x-amz-content-sha256 (the body's hex SHA-256, or "UNSIGNED-PAYLOAD"),
+// which the caller adds to `headers` before signing so it is signed too. The request
+// path is used as on the wire for service "s3" (S3 encodes it once), encoded again for
+// every other service.
+Status SignRequestWithPayloadHash(const Credentials& creds, std::string_view region,
+                                  std::string_view service,
+                                  std::chrono::system_clock::time_point now,
+                                  std::string_view method, std::string_view target,
+                                  std::vector<http::Header>* headers,
+                                  std::string_view payload_hash);
+
 }  // namespace fluxgate::sigv4

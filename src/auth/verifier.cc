@@ -165,6 +165,7 @@ Verdict SigV4Verifier::Verify(const http::Request& request, std::string_view ser
   parts.headers = &request.headers;
   parts.signed_headers = auth.signed_headers;
   parts.payload_hash = payload_hash;  // the body as received: a changed body fails below
+  parts.double_encode_path = service != "s3";  // S3 signs the path as sent (encoded once)
   auto canonical = sigv4::BuildCanonicalRequest(parts);
   if (!canonical.ok()) return refuse(Refusal::InvalidSignature(kSignatureMismatch));
 

@@ -27,8 +27,28 @@ Status LoadStoreConfig(const toml::table& table, const std::string& file, StoreC
 
 Status ValidateStoreConfig(const StoreConfig& config) {
   if (!config.s3) return Status::Ok();
-  if (config.s3->sse != "" && config.s3->sse != "AES256")
-    return Status::InvalidArgument("store.s3.sse must be \"\" or \"AES256\"");
+  const StoreConfig::S3& s3 = *config.s3;
+  if (s3.sse != "" && s3.sse != "AES256")
+    return Status::InvalidArgument("store.s3.sse must be \"\" or \"AES256\", not \"" + s3.sse +
+                                   "\"");
+  if (!s3.endpoint.empty()) {
+    // http(s)://HOST[:PORT] with nothing after but an optional '/'.
+    const std::string_view e = s3.endpoint;
+    const size_t sep = e.find("://");
+    const std::string_view scheme = sep == std::string_view::npos ? "" : e.substr(0, sep);
+    std::string_view rest = sep == std::string_view::npos ? "" : e.substr(sep + 3);
+    if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
+    if ((scheme != "http" && scheme != "https") || rest.empty() ||
+        rest.find_first_of("/?#@ ") != std::string_view::npos) {
+      return Status::InvalidArgument(
+          "store.s3.endpoint must be http://HOST[:PORT] or "
+          "https://HOST[:PORT] with no path, not \"" +
+          s3.endpoint + "\"");
+    }
+  }
+  if (s3.access_key_id.empty() != s3.secret_access_key.empty())
+    return Status::InvalidArgument(
+        "store.s3.access_key_id and store.s3.secret_access_key must be set together");
   return Status::Ok();
 }
 

@@ -1,3 +1,5 @@
+#include <sys/stat.h>
+
 #include <algorithm>
 
 #include "store/object_store.h"
@@ -194,7 +196,13 @@ Status LocalObjectStore::Walk(std::string_view bucket, std::string_view prefix, 
         if (size.status().IsNotFound()) continue;  // removed while listing
         return size.status();
       }
-      out->push_back(ObjectInfo{std::move(key), *size});
+      // The modification time is metadata the FileSystem interface does not carry; a
+      // failed stat leaves it unknown (0) rather than failing the listing.
+      int64_t mtime_ms = 0;
+      struct stat sb;
+      if (::stat(path.c_str(), &sb) == 0)
+        mtime_ms = int64_t(sb.st_mtim.tv_sec) * 1000 + sb.st_mtim.tv_nsec / 1'000'000;
+      out->push_back(ObjectInfo{std::move(key), *size, mtime_ms});
     }
   }
   std::sort(out->begin(), out->end(),

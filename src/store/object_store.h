@@ -37,6 +37,7 @@ namespace fluxgate::store {
 struct ObjectInfo {
   std::string key;
   uint64_t size = 0;
+  int64_t last_modified_ms = 0;  // Unix epoch milliseconds; 0 when unknown
 };
 
 // Everything needed to resume, publish or abort a staged object after a crash.

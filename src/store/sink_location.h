@@ -5,7 +5,8 @@
 // without depending on fg_sql. ResolveLocalSink maps a location onto a LocalObjectStore
 // root, bucket and key prefix; an s3:// location with no object store configured is kept
 // on local disk under <data_dir>/objects/BUCKET/prefix, so the bucket/prefix layout is the
-// one an S3 back end will write later.
+// one the S3 back end writes. Opening the store a location maps to under the [store]
+// config (S3 when [store.s3] is set) is store/open_store.h's job.
 // Thread-safety: pure functions.
 #pragma once
 
