@@ -3,13 +3,20 @@
 --
 --   iot-telemetry (stream, 2 shards, created if missing)
 --     -> s3://iot-analytics/raw-data/          every record as it arrived, by arrival hour
---     -> s3://iot-analytics/processed-data/    the recipe's fields + processed_at
+--                                              (zstd-compressed lines, *.json.zst)
+--     -> s3://iot-analytics/processed-data/    the recipe's fields + processed_at (Parquet)
 --     -> s3://iot-analytics/analytics-results/ 5-minute AVG/MAX/MIN per device, sensor, location
+--                                              (Parquet)
 --     -> alert topic 'iot-alerts'              temperature > 80, pressure > 100, vibration > 50
 --
--- s3:// paths go to the object store configured in the server's TOML file, or with none
--- to the embedded local store under <data-dir>/objects/. Output is JSON Lines in
--- Hive-style partitions (year=/month=/day=/hour=), published when a checkpoint commits.
+-- s3:// paths go to the object store configured in the server's TOML file ([store.s3]), or
+-- with none to the embedded local store under <data-dir>/objects/. Files are in Hive-style
+-- partitions (year=/month=/day=/hour=, not repeated inside the files) and published when a
+-- checkpoint commits: Parquet files (Snappy pages) roll at every checkpoint; the raw
+-- archive is one record per line, one zstd frame per checkpoint. DuckDB, Athena or Spark
+-- read the tree as it is, e.g. in DuckDB:
+--   SELECT * FROM read_parquet('<data-dir>/objects/iot-analytics/analytics-results/**/*.parquet',
+--                              hive_partitioning = true);
 
 SET 'pipeline.name' = 'iot-analytics';
 SET 'execution.checkpointing.interval' = '10 s';
@@ -52,6 +59,7 @@ CREATE TABLE raw_archive (
     'connector' = 's3',
     'path' = 's3://iot-analytics/raw-data/',
     'format' = 'raw',
+    'compression' = 'zstd',
     'sink.rolling-policy.rollover-interval' = '1 min'
 );
 
@@ -67,7 +75,8 @@ CREATE TABLE processed_sink (
 ) PARTITIONED BY (`year`, `month`, `day`, `hour`) WITH (
     'connector' = 's3',
     'path' = 's3://iot-analytics/processed-data/',
-    'format' = 'json',
+    'format' = 'parquet',
+    'parquet.compression' = 'snappy',
     'sink.rolling-policy.rollover-interval' = '1 min'
 );
 
@@ -85,7 +94,8 @@ CREATE TABLE iot_analytics_sink (
 ) PARTITIONED BY (`year`, `month`, `day`, `hour`) WITH (
     'connector' = 's3',
     'path' = 's3://iot-analytics/analytics-results/',
-    'format' = 'json',
+    'format' = 'parquet',
+    'parquet.compression' = 'snappy',
     'sink.rolling-policy.rollover-interval' = '1 min'
 );
 

@@ -40,10 +40,12 @@
 #include "log/log_manager.h"
 #include "machine_info.h"
 #include "ndjson_data.h"
+#include "parquet/reader.h"
 #include "pipeline_sql.h"
 #include "runtime/clock.h"
 #include "sim/generator.h"
 #include "sql/binder.h"
+#include "store/part_file_codec.h"
 
 #ifndef FLUXGATE_SOURCE_DIR
 #define FLUXGATE_SOURCE_DIR "."
@@ -283,7 +285,76 @@ double NumberAfter(const std::string& line, const char* key, bool* ok) {
   return v;
 }
 
-// Part files are the published ones (staged and in-progress files are hidden, '.'-named).
+// Counts one published line file's lines (decompressed) into `out`.
+void CountLines(const std::string& path, const std::string& text, PublishedFiles& out) {
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) nl = text.size();
+    const std::string line = text.substr(start, nl - start);
+    start = nl + 1;
+    if (line.empty()) continue;
+    if (path.find("analytics-results") != std::string::npos) {
+      ++out.analytics_lines;
+      bool ok = true;
+      const double max = NumberAfter(line, "\"max_value\":", &ok);
+      const double min = NumberAfter(line, "\"min_value\":", &ok);
+      if (!ok) {
+        ++out.unparsed;
+        continue;
+      }
+      out.sum_of_max += max;
+      out.sum_of_min += min;
+    } else if (path.find("processed-data") != std::string::npos) {
+      ++out.processed_lines;
+    } else if (path.find("raw-data") != std::string::npos) {
+      ++out.raw_lines;
+    } else {
+      ++out.other_lines;
+    }
+  }
+}
+
+// Counts one published Parquet file's rows (analytics: Σ max_value and Σ min_value).
+void CountParquet(const std::string& path, std::string bytes, PublishedFiles& out) {
+  auto reader = fluxgate::parquet::FileReader::OpenOwned(std::move(bytes));
+  if (!reader.ok()) {
+    ++out.unparsed;
+    return;
+  }
+  const auto& cols = (*reader)->columns();
+  const int64_t rows = (*reader)->num_rows();
+  if (path.find("analytics-results") != std::string::npos) {
+    size_t max_col = cols.size(), min_col = cols.size();
+    for (size_t i = 0; i < cols.size(); ++i) {
+      if (cols[i].name == "max_value") max_col = i;
+      if (cols[i].name == "min_value") min_col = i;
+    }
+    if (max_col == cols.size() || min_col == cols.size()) {
+      out.unparsed += rows;
+      return;
+    }
+    for (size_t g = 0; g < (*reader)->num_row_groups(); ++g) {
+      auto batch = (*reader)->ReadRowGroup(g, {max_col, min_col});
+      if (!batch.ok()) {
+        ++out.unparsed;
+        continue;
+      }
+      for (size_t r = 0; r < batch->num_rows(); ++r) {
+        out.sum_of_max += batch->column(0).Double(r);
+        out.sum_of_min += batch->column(1).Double(r);
+      }
+      out.analytics_lines += batch->num_rows();
+    }
+  } else if (path.find("processed-data") != std::string::npos) {
+    out.processed_lines += rows;
+  } else {
+    out.other_lines += rows;
+  }
+}
+
+// Part files are the published ones (staged and in-progress files are hidden, '.'-named):
+// Parquet (processed-data, analytics-results) or zstd/gzip/plain lines (raw-data).
 PublishedFiles ReadPublished(const std::string& root) {
   PublishedFiles out;
   std::error_code ec;
@@ -295,29 +366,21 @@ PublishedFiles ReadPublished(const std::string& root) {
     const std::string path = it->path().string();
     if (name.rfind("part-", 0) != 0) continue;
     ++out.files;
-    std::ifstream in(path);
-    std::string line;
-    while (std::getline(in, line)) {
-      if (line.empty()) continue;
-      if (path.find("analytics-results") != std::string::npos) {
-        ++out.analytics_lines;
-        bool ok = true;
-        const double max = NumberAfter(line, "\"max_value\":", &ok);
-        const double min = NumberAfter(line, "\"min_value\":", &ok);
-        if (!ok) {
-          ++out.unparsed;
-          continue;
-        }
-        out.sum_of_max += max;
-        out.sum_of_min += min;
-      } else if (path.find("processed-data") != std::string::npos) {
-        ++out.processed_lines;
-      } else if (path.find("raw-data") != std::string::npos) {
-        ++out.raw_lines;
-      } else {
-        ++out.other_lines;
-      }
+    std::ifstream in(path, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (name.ends_with(".parquet")) {
+      CountParquet(path, std::move(bytes), out);
+      continue;
     }
+    auto c = name.ends_with(".zst")  ? fluxgate::store::LineCompression::kZstd
+             : name.ends_with(".gz") ? fluxgate::store::LineCompression::kGzip
+                                     : fluxgate::store::LineCompression::kNone;
+    auto text = fluxgate::store::DecompressAll(c, bytes);
+    if (!text.ok()) {
+      ++out.unparsed;
+      continue;
+    }
+    CountLines(path, *text, out);
   }
   return out;
 }

@@ -22,9 +22,12 @@
 #include "jobs/job_manager.h"
 #include "kinesis/client.h"
 #include "log/log_manager.h"
+#include "parquet/reader.h"
 #include "server/node.h"
 #include "sim/simulator.h"
 #include "sim/sink.h"
+#include "store/file_system.h"
+#include "store/part_file_codec.h"
 
 namespace fluxgate::cli {
 namespace {
@@ -117,7 +120,8 @@ void WaitForPipeline(server::Node& node, uint64_t sent) {
   if (!st.error.empty()) std::printf("  error: %s\n", st.error.c_str());
 }
 
-// Published part files and their lines under one output prefix; a sample line.
+// Published part files and their rows under one output prefix; a sample row. Parquet
+// files are counted from their footers; .zst / .gz line files are decompressed.
 void ReportPrefix(const std::filesystem::path& dir, const char* what) {
   uint64_t files = 0, lines = 0;
   std::string sample;
@@ -127,17 +131,36 @@ void ReportPrefix(const std::filesystem::path& dir, const char* what) {
     const std::string name = it->path().filename().string();
     if (!it->is_regular_file(ec) || name.rfind("part-", 0) != 0) continue;
     ++files;
-    std::FILE* f = std::fopen(it->path().c_str(), "r");
-    if (f == nullptr) continue;
-    char buf[4096];
-    while (std::fgets(buf, sizeof buf, f)) {
-      if (sample.empty()) {
-        sample = buf;
-        if (!sample.empty() && sample.back() == '\n') sample.pop_back();
+    auto bytes = store::DefaultFileSystem()->ReadFile(it->path().string());
+    if (!bytes.ok()) continue;
+    if (name.ends_with(".parquet")) {
+      auto reader = parquet::FileReader::OpenOwned(std::move(bytes).value());
+      if (!reader.ok()) continue;
+      lines += static_cast<uint64_t>((*reader)->num_rows());
+      if (sample.empty() && (*reader)->num_row_groups() > 0) {
+        auto batch = (*reader)->ReadRowGroup(0);
+        if (batch.ok() && batch->num_rows() > 0) {
+          for (size_t c = 0; c < batch->num_columns(); ++c) {
+            sample +=
+                (c ? ", " : "") + batch->schema()->field(c).name + "=" + batch->ValueToString(c, 0);
+          }
+        }
       }
-      if (std::strchr(buf, '\n')) ++lines;
+      continue;
     }
-    std::fclose(f);
+    const auto codec = name.ends_with(".zst")  ? store::LineCompression::kZstd
+                       : name.ends_with(".gz") ? store::LineCompression::kGzip
+                                               : store::LineCompression::kNone;
+    auto text = store::DecompressAll(codec, *bytes);
+    if (!text.ok()) continue;
+    size_t start = 0;
+    while (start < text->size()) {
+      size_t nl = text->find('\n', start);
+      if (nl == std::string::npos) break;
+      if (sample.empty()) sample = text->substr(start, nl - start);
+      ++lines;
+      start = nl + 1;
+    }
   }
   std::printf("  %-18s %6llu rows in %3llu files  %s\n", what,
               static_cast<unsigned long long>(lines), static_cast<unsigned long long>(files),
@@ -162,7 +185,8 @@ void ReportOutput(const std::filesystem::path& data_dir, uint64_t anomalies) {
   std::printf(
       "  The window still open when the demo ended is published by the next run.\n"
       "  Query the results, e.g. with DuckDB:\n"
-      "    SELECT * FROM read_json('%s/analytics-results/**/*.json', hive_partitioning=true);\n",
+      "    SELECT * FROM read_parquet('%s/analytics-results/**/*.parquet', "
+      "hive_partitioning=true);\n",
       base.c_str());
 }
 
@@ -194,6 +218,9 @@ int RunDemo(const DemoFlags& f) {
   std::printf("server:    Kinesis API %s, HTTP %s://127.0.0.1:%u/healthz, data in %s\n",
               endpoint.c_str(), scheme.c_str(), (*node)->http_port(),
               std::filesystem::absolute(config.data_dir).lexically_normal().c_str());
+  std::printf("dashboard: %s://127.0.0.1:%u/  (live while the demo runs%s)\n", scheme.c_str(),
+              (*node)->http_port(),
+              config.http.bearer_token.empty() ? "" : "; sign in with [http] bearer_token");
 
   kinesis::ClientOptions co;
   co.endpoint = endpoint;

@@ -1,20 +1,22 @@
-// 'filesystem' / 's3' connector: rows as JSON Lines (or, with 'format' = 'raw', the one
-// STRING column's text per line) in part files under Hive-style partition directories,
-// published exactly once through the store's PartFileWriter two-phase commit.
+// 'filesystem' / 's3' connector: rows in part files under Hive-style partition directories,
+// published exactly once through the store's PartFileWriter two-phase commit. The file
+// format ('json', 'raw', 'parquet', compression) is jobs/file_format.h's.
 //
 // As in Flink, PARTITIONED BY columns name the directories (`year=2026/month=11/...`) and
 // are not repeated inside the files; a NULL or empty value becomes 'partition.default-name'.
 // Values are escaped as Hive does (%XX for '/', '=', ':' and the like). Files are named
-// part-<uuid>-<task>-<counter>.json, where the uuid is derived from the job and the sink, so
-// a restart without a checkpoint can find and remove what an earlier run left staged.
+// part-<uuid>-<task>-<counter><suffix> (.json, .json.gz, .json.zst, .parquet), where the
+// uuid is derived from the job and the sink, so a restart without a checkpoint can find and
+// remove what an earlier run left staged.
 #include <map>
 
 #include "common/logging.h"
+#include "jobs/file_format.h"
 #include "jobs/key_interner.h"
 #include "jobs/sinks.h"
-#include "runtime/json_encoder.h"
 #include "sql/logical_plan.h"
 #include "store/object_store.h"
+#include "store/open_store.h"
 #include "store/part_file_name.h"
 #include "store/part_file_writer.h"
 #include "store/sink_location.h"
@@ -57,7 +59,6 @@ class FileSinkOp final : public Operator {
     const sql::ConnectorConfig& c = table.connector;
     table_ = table.name;
     clock_ = env.clock;
-    raw_ = c.format == "raw";
     default_partition_ = c.partition_default_name;
     success_file_ = c.partition_commit_policy == "success-file";
     commit_delay_ms_ = c.partition_commit_delay_ms;
@@ -71,8 +72,15 @@ class FileSinkOp final : public Operator {
       loc.bucket = c.path.bucket;
       loc.prefix = c.path.prefix;
     }
-    FG_ASSIGN_OR_RETURN(store::LocalSinkTarget target, store::ResolveLocalSink(loc, env.data_dir));
-    store_ = std::make_unique<store::LocalObjectStore>(target.root);
+    // [store.s3] set: s3:// paths go to S3; otherwise to the embedded local store.
+    store::SinkStore target;
+    if (env.stores != nullptr) {
+      FG_ASSIGN_OR_RETURN(target, env.stores->Open(loc));
+    } else {
+      FG_ASSIGN_OR_RETURN(
+          target, store::OpenSinkStore(loc, env.data_dir, env.store ? *env.store : StoreConfig{}));
+    }
+    store_ = std::move(target.store);
 
     std::vector<runtime::Field> data_fields;
     for (size_t i = 0; i < node.schema.size(); ++i) {
@@ -87,22 +95,15 @@ class FileSinkOp final : public Operator {
         data_fields.push_back({col.name, col.type});
       }
     }
-    if (raw_ && (data_fields.size() != 1 || data_fields[0].type.kind != sql::TypeKind::kString)) {
-      return Status::InvalidArgument("table '" + table_ +
-                                     "': 'format' = 'raw' writes one STRING column per line; "
-                                     "the table has " +
-                                     std::to_string(data_fields.size()) +
-                                     " columns besides its PARTITIONED BY ones");
-    }
     data_schema_ = std::make_shared<const runtime::Schema>(std::move(data_fields));
-    FG_ASSIGN_OR_RETURN(runtime::JsonFormatOptions json,
-                        runtime::JsonFormatOptions::FromProperties(c.options));
-    encoder_ = std::make_unique<runtime::JsonRowEncoder>(data_schema_, json);
+    FG_ASSIGN_OR_RETURN(format_, MakeFileFormat(table_, c, data_schema_, data_columns_));
 
     store::PartFileWriterOptions o;
     o.uuid = StableUuid(env.job, label);
     o.task = static_cast<uint32_t>(partition);
-    o.suffix = ".json";
+    o.suffix = format_->suffix();
+    o.encoder = format_->encoder();
+    o.roll_on_checkpoint = format_->roll_on_checkpoint();
     o.max_file_bytes = static_cast<uint64_t>(c.rolling_file_size);
     o.rollover_interval_ms = c.rolling_rollover_interval_ms;
     o.inactivity_interval_ms = c.rolling_inactivity_interval_ms.value_or(0);
@@ -117,26 +118,20 @@ class FileSinkOp final : public Operator {
     const runtime::RecordBatch& b = chunk.batch;
     const size_t n = b.num_rows();
     if (n == 0) return Status::Ok();
-    std::string current;
-    lines_.clear();
-    for (size_t r = 0; r < n; ++r) {
-      // Rows of a step mostly share their partition: the directory text is only built
-      // again when a partition column differs from the row before.
-      if (r == 0 || !SamePartition(b, r - 1, r)) {
-        if (r > 0) FG_RETURN_IF_ERROR(Flush(current));
-        current.clear();
-        PartitionOf(b, r, current);
-      }
-      if (raw_) {
-        const runtime::Column& col = b.column(data_columns_[0]);
-        if (col.IsValid(r)) lines_.append(col.String(r));
-        lines_ += '\n';
-      } else {
-        encoder_->AppendRow(b, data_columns_, r, lines_);
-        lines_ += '\n';
-      }
+    // Rows of a step mostly share their partition: the directory text is only built
+    // again when a partition column differs from the row before, and each run of rows
+    // of one partition is written in one call.
+    size_t run = 0;
+    partition_.clear();
+    PartitionOf(b, 0, partition_);
+    for (size_t r = 1; r < n; ++r) {
+      if (SamePartition(b, r - 1, r)) continue;
+      FG_RETURN_IF_ERROR(WriteRun(b, run, r));
+      run = r;
+      partition_.clear();
+      PartitionOf(b, r, partition_);
     }
-    FG_RETURN_IF_ERROR(Flush(current));
+    FG_RETURN_IF_ERROR(WriteRun(b, run, n));
     counters_.records_out += n;
     return Status::Ok();
   }
@@ -213,28 +208,25 @@ class FileSinkOp final : public Operator {
     }
   }
 
-  Status Flush(const std::string& partition) {
-    if (lines_.empty()) return Status::Ok();
-    Status s = writer_->Append(partition, lines_);
-    lines_.clear();
-    if (success_file_ && s.ok()) partitions_.emplace(partition, clock_->NowMillis());
+  Status WriteRun(const runtime::RecordBatch& b, size_t begin, size_t end) {
+    Status s = format_->Write(*writer_, partition_, b, begin, end);
+    if (success_file_ && s.ok()) partitions_.emplace(partition_, clock_->NowMillis());
     return s;
   }
 
   std::string table_;
   const runtime::Clock* clock_ = nullptr;
-  bool raw_ = false;
   std::string default_partition_;
   bool success_file_ = false;
   int64_t commit_delay_ms_ = 0;
-  std::unique_ptr<store::LocalObjectStore> store_;
+  std::shared_ptr<store::ObjectStore> store_;  // shared: one S3 store serves every sink
   std::unique_ptr<store::PartFileWriter> writer_;
   std::vector<int> partition_columns_;
   std::vector<std::string> partition_names_;
   std::vector<int> data_columns_;
   std::shared_ptr<const runtime::Schema> data_schema_;
-  std::unique_ptr<runtime::JsonRowEncoder> encoder_;
-  std::string lines_;
+  std::unique_ptr<FileFormat> format_;
+  std::string partition_;                      // of the run of rows being written
   std::map<std::string, int64_t> partitions_;  // success-file: partition -> first write
 };
 

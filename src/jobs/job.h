@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "common/config_store.h"
 #include "common/status.h"
 #include "sql/logical_plan.h"
 
@@ -33,6 +34,9 @@ class LogManager;
 }
 namespace fluxgate::alerts {
 class AlertHub;
+}
+namespace fluxgate::store {
+class SinkStoreOpener;
 }
 namespace fluxgate::runtime {
 class Clock;
@@ -47,6 +51,13 @@ struct JobContext {
   log::LogManager* log = nullptr;         // required
   alerts::AlertHub* alerts = nullptr;     // required by pipelines with an 'alert' sink
   std::string data_dir;                   // <data_dir>/jobs (checkpoints), <data_dir>/objects
+  // [store]: with [store.s3] set, s3:// sink paths go to that object store; otherwise to
+  // the embedded local store under <data_dir>/objects.
+  StoreConfig store;
+  // Optional: one opener shared by every job of a node (one S3 connection pool); null:
+  // each file sink opens its store from `store`. shared_ptr: the node and every job
+  // context hold it, and jobs may outlive a stopped node's other parts.
+  std::shared_ptr<store::SinkStoreOpener> stores;
   const runtime::Clock* clock = nullptr;  // nullptr: the system clock
   int worker_threads = 2;                 // upper bound of parallel tasks per job
   // Where 'print' sinks write; empty: stdout (stderr with 'standard-error').

@@ -15,6 +15,10 @@
 #include "jobs/operator.h"
 #include "runtime/clock.h"
 
+namespace fluxgate::store {
+class SinkStoreOpener;
+}
+
 namespace fluxgate::jobs {
 
 // What sinks need from the job.
@@ -22,6 +26,10 @@ struct SinkEnv {
   std::string job;
   std::string job_dir;   // <data_dir>/jobs/<job>
   std::string data_dir;  // objects under <data_dir>/objects
+  // Where s3:// paths go: `stores` (shared by the node's sinks; not owned) when set,
+  // else a store opened from `store` ([store]; null or no s3: the embedded local store).
+  store::SinkStoreOpener* stores = nullptr;
+  const StoreConfig* store = nullptr;
   log::LogManager* log = nullptr;
   alerts::AlertHub* alerts = nullptr;
   const runtime::Clock* clock = nullptr;

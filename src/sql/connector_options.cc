@@ -119,7 +119,7 @@ void SetStartPosition(ConnectorConfig& c, const std::string& v) {
 
 // ---- options shared by every connector that reads or writes JSON ----
 const OptionSpec kFormatOptions[] = {
-    {"format", Use::kUsed, Value::kEnum, "json|raw",
+    {"format", Use::kUsed, Value::kEnum, "json|raw|parquet",
      [](auto& c, auto& v) { c.format = AsciiToLower(v); }, nullptr},
     {"json.fail-on-missing-field", Use::kUsed, Value::kBool, nullptr,
      [](auto& c, auto& v) { c.json.fail_on_missing_field = Bool(v); }, nullptr},
@@ -199,6 +199,17 @@ const OptionSpec kStreamOptions[] = {
 // ---- 'filesystem' / 's3' ----
 const OptionSpec kFilesystemOptions[] = {
     {"path", Use::kUsed, Value::kNonEmpty, nullptr, nullptr, nullptr},  // parsed below
+    {"compression", Use::kUsed, Value::kEnum, "none|gzip|zstd",
+     [](auto& c, auto& v) { c.compression = AsciiToLower(v); }, nullptr},
+    {"parquet.compression", Use::kUsed, Value::kEnum, "none|uncompressed|snappy|gzip|zstd",
+     [](auto& c, auto& v) {
+       c.parquet_compression = AsciiToLower(v) == "uncompressed" ? "none" : AsciiToLower(v);
+     },
+     nullptr},
+    {"parquet.block.size", Use::kUsed, Value::kMemorySize, nullptr,
+     [](auto& c, auto& v) { c.parquet_row_group_bytes = *ParseMemorySize(v); }, nullptr},
+    {"parquet.*", Use::kIgnored, Value::kAny, nullptr, nullptr,
+     "fluxgate's Parquet writer takes only 'parquet.compression' and 'parquet.block.size'"},
     {"sink.rolling-policy.file-size", Use::kUsed, Value::kMemorySize, nullptr,
      [](auto& c, auto& v) { c.rolling_file_size = *ParseMemorySize(v); }, nullptr},
     {"sink.rolling-policy.rollover-interval", Use::kUsed, Value::kDuration, nullptr,
@@ -331,9 +342,6 @@ void CheckValue(const OptionSpec& spec, const TableOption& opt) {
       break;
     case Value::kEnum:
       if (!InChoices(spec.choices, v)) {
-        if (opt.key == "format" && AsciiToLower(v) == "parquet") {
-          fail("'parquet' is a known format but not supported yet; use 'json' or 'raw'");
-        }
         fail("expected one of " + ChoicesText(spec.choices));
       }
       break;
@@ -386,6 +394,31 @@ SinkPath ParsePath(const TableOption& opt) {
     ThrowBindError(opt.value_pos, "invalid value '" + v + "' for option 'path': empty path");
   }
   return p;
+}
+
+// Options that only make sense with some formats or connectors.
+void CheckFormatOptions(const ConnectorConfig& config, const std::vector<TableOption>& options) {
+  const bool parquet = config.format == "parquet";
+  for (const TableOption& opt : options) {
+    if (opt.key == "format" && parquet && config.kind != ConnectorKind::kFilesystem) {
+      ThrowBindError(opt.value_pos, "invalid value '" + opt.value +
+                                        "' for option 'format': 'parquet' is a file format, "
+                                        "only for the 'filesystem' and 's3' connectors");
+    }
+    if (opt.key == "compression" && parquet) {
+      ThrowBindError(opt.pos,
+                     "option 'compression' applies to 'json' and 'raw' files; Parquet files "
+                     "compress their pages: use 'parquet.compression'");
+    }
+    if (opt.key.starts_with("parquet.") && !parquet) {
+      ThrowBindError(opt.pos, "option '" + opt.key + "' applies to 'format' = 'parquet', not '" +
+                                  config.format + "'");
+    }
+    if (opt.key == "parquet.block.size" && config.parquet_row_group_bytes < 1024) {
+      ThrowBindError(opt.value_pos, "invalid value '" + opt.value +
+                                        "' for option 'parquet.block.size': at least 1kb");
+    }
+  }
 }
 
 }  // namespace
@@ -455,6 +488,8 @@ ConnectorConfig BindConnectorOptions(const std::vector<TableOption>& options, So
     if (row->apply) row->apply(config, opt.value);
     if (opt.key == "path") config.path = ParsePath(opt);
   }
+
+  CheckFormatOptions(config, options);
 
   for (std::string_view key : spec->required) {
     if (!config.options.count(std::string(key))) {

@@ -54,7 +54,8 @@ struct ConnectorConfig {
   std::map<std::string, std::string> options;  // every option as written, ignored ones too
 
   // 'format': 'json', or 'raw' (one STRING column holding each record's bytes as they are,
-  // Flink's raw format: a source keeps records that do not parse, a sink writes lines)
+  // Flink's raw format: a source keeps records that do not parse, a sink writes lines), or
+  // for filesystem sinks 'parquet' (a bulk format: files roll on every checkpoint)
   std::string format = "json";
   JsonFormatOptions json;
 
@@ -78,6 +79,13 @@ struct ConnectorConfig {
   std::string partition_commit_policy;  // '' | success-file
   std::string success_file_name = "_SUCCESS";
   std::string time_extractor_pattern;  // partition.time-extractor.timestamp-pattern
+  // 'compression' (a fluxgate extension) for 'json' and 'raw' files: none | gzip | zstd;
+  // a gzip member / zstd frame ends at every checkpoint (files are valid concatenations)
+  std::string compression = "none";
+  // 'format' = 'parquet': 'parquet.compression' (none|snappy|gzip|zstd, as parquet-mr's
+  // key; lower case here) and 'parquet.block.size' (the row-group byte target)
+  std::string parquet_compression = "snappy";
+  int64_t parquet_row_group_bytes = 128ll << 20;
 
   // kAlert
   std::string topic;

@@ -19,14 +19,21 @@
 //                     checkpoint <= n. Idempotent.
 //   Restore(S_n)      after a crash, from the last *complete* checkpoint: publishes S_n's
 //                     pending files (their checkpoint completed, so they are output even
-//                     if Commit(n) never ran), truncates S_n's open files to their recorded
-//                     length and keeps appending to them, and aborts every other staged
-//                     file of this (uuid, task) — bytes written after checkpoint n, which
-//                     the source replays.
+//                     if Commit(n) never ran; one that is gone altogether was published
+//                     and then expired or compacted away, and is skipped), truncates S_n's open
+//                     files to their recorded length and keeps appending to them, and aborts every
+//                     other staged file of this (uuid, task) — bytes written after checkpoint n,
+//                     which the source replays.
 //   StartFresh()      a start with no checkpoint: aborts this (uuid, task)'s staged files
 //                     and numbers new files after its published ones.
 // Invariant: replaying the input after checkpoint n into a writer restored from S_n
 // publishes every line exactly once, whatever point the previous run crashed at.
+//
+// Encoded files (PartFileEncoder, one per open file): compressed line formats end a
+// gzip member / zstd frame at every Persist, so each durable length is a valid file a
+// resume can continue with a fresh encoder; bulk formats (Parquet) cannot be continued
+// after their footer, so with roll_on_checkpoint every PrepareCommit rolls every open file
+// (Flink's OnCheckpointRollingPolicy) and the state never holds an open file.
 //
 // After any failed I/O the writer refuses further work (its files' state is unknown): the
 // caller recreates it and restores from the last complete checkpoint.
@@ -35,6 +42,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -46,6 +54,24 @@
 #include "store/object_store.h"
 
 namespace fluxgate::store {
+
+// Turns what the caller appends into one part file's bytes. A new encoder starts every
+// file, and every resumed one (the resumed bytes end at a Sync point).
+// Thread-safety: none; owned by the writer's thread.
+class PartFileEncoder {
+ public:
+  virtual ~PartFileEncoder() = default;
+  // Appends the encoding of `input` (the bytes given to PartFileWriter::Append) to `out`.
+  [[nodiscard]] virtual Status Encode(std::string_view input, std::string& out) = 0;
+  // Before each Persist: appends what makes the bytes so far a complete file that more
+  // bytes may follow (end of a gzip member or zstd frame). Nothing when nothing is open.
+  [[nodiscard]] virtual Status Sync(std::string& out) = 0;
+  // Before the file closes: appends its last bytes (end of stream, Parquet footer).
+  [[nodiscard]] virtual Status Finish(std::string& out) = 0;
+  // Input taken in but not yet handed out as bytes (counts toward the file's size).
+  virtual uint64_t buffered_bytes() const { return 0; }
+};
+using PartFileEncoderFactory = std::function<Result<std::unique_ptr<PartFileEncoder>>()>;
 
 struct PartFileWriterOptions {
   // Part of every file name. Empty: a random UUID. Restore adopts the checkpoint's uuid.
@@ -65,21 +91,28 @@ struct PartFileWriterOptions {
     kFail
   } on_open_file_limit = OpenFileLimit::kRollLeastRecent;
   std::string success_file_name = "_SUCCESS";  // sink.partition-commit.success-file.name
+  // Empty: bytes are written as given. Otherwise each file's bytes go through its own
+  // encoder; size limits then apply to encoded bytes (plus the encoder's buffered input).
+  PartFileEncoderFactory encoder;
+  // Bulk formats: every PrepareCommit rolls every open file (counted in rolled_checkpoint).
+  bool roll_on_checkpoint = false;
 };
 
 struct PartFileWriterStats {
-  uint64_t bytes_written = 0;  // bytes appended by this instance (replays count again)
+  uint64_t bytes_written = 0;  // bytes appended (encoded) by this instance (replays count again)
   uint64_t appends = 0;
   uint64_t files_opened = 0;
   uint64_t rolled_size = 0;
   uint64_t rolled_rollover = 0;
   uint64_t rolled_inactivity = 0;
   uint64_t rolled_open_file_limit = 0;
-  uint64_t rolled_close = 0;     // CloseAll
-  uint64_t files_published = 0;  // by Commit and Restore
-  uint64_t staged_aborted = 0;   // stale staged files removed by Restore / StartFresh
-  uint64_t open_files = 0;       // now
-  uint64_t pending_files = 0;    // now: closed, not yet published
+  uint64_t rolled_close = 0;       // CloseAll
+  uint64_t rolled_checkpoint = 0;  // roll_on_checkpoint
+  uint64_t files_published = 0;    // by Commit and Restore
+  uint64_t staged_aborted = 0;     // stale staged files removed by Restore / StartFresh
+  uint64_t pending_gone = 0;       // Restore: checkpointed files published and removed since
+  uint64_t open_files = 0;         // now
+  uint64_t pending_files = 0;      // now: closed, not yet published
 };
 
 class PartFileWriter {
@@ -96,6 +129,12 @@ class PartFileWriter {
   // opening or rolling one as needed. `partition` is relative, '/'-separated, no segment
   // empty or starting with '.'.
   [[nodiscard]] Status Append(std::string_view partition, std::string_view bytes);
+  // Like Append, but `encode` writes into the partition's open file through its encoder
+  // (options.encoder must be set): for bulk formats whose input is not bytes, e.g.
+  // rows the caller hands its own PartFileEncoder subclass. `encode` appends the encoded
+  // bytes to `out`; the writer then rolls the file if it reached max_file_bytes.
+  using EncodeFn = std::function<Status(PartFileEncoder& encoder, std::string& out)>;
+  [[nodiscard]] Status AppendEncoded(std::string_view partition, const EncodeFn& encode);
   // Advances the writer's clock (never backwards) and rolls files past the rollover or
   // inactivity interval. Files opened or written after this use `now_ms` as their time.
   [[nodiscard]] Status OnTime(int64_t now_ms);
@@ -131,6 +170,7 @@ class PartFileWriter {
   struct OpenFile {
     uint64_t counter = 0;
     std::unique_ptr<StagedWriter> writer;
+    std::unique_ptr<PartFileEncoder> encoder;  // null: bytes as given
     int64_t opened_at_ms = 0;
     int64_t last_write_ms = 0;
   };
@@ -140,7 +180,7 @@ class PartFileWriter {
     uint64_t counter = 0;
     StagedObject handle;
   };
-  enum class RollReason { kSize, kRollover, kInactivity, kOpenFileLimit, kClose };
+  enum class RollReason { kSize, kRollover, kInactivity, kOpenFileLimit, kClose, kCheckpoint };
 
   PartFileWriter(ObjectStore* store, std::string bucket, std::string base_prefix,
                  PartFileWriterOptions options, int64_t now_ms);
@@ -148,6 +188,11 @@ class PartFileWriter {
   std::string KeyFor(std::string_view partition, uint64_t counter) const;
   std::string StagedPrefix() const;
   Status OpenFor(std::string_view partition);
+  Status NewEncoder(OpenFile& f);
+  // Writes encoder output to the file; then rolls the file when it reached the size limit.
+  Status WriteEncoded(std::map<std::string, OpenFile, std::less<>>::iterator it,
+                      std::string_view bytes, size_t counted);
+  uint64_t FileSize(const OpenFile& f) const;
   // Closes the partition's file into pending_ and erases it from open_.
   Status Roll(std::map<std::string, OpenFile, std::less<>>::iterator it, RollReason why);
   Status Fail(Status st);  // records the first I/O failure; later calls return it
@@ -163,6 +208,7 @@ class PartFileWriter {
   std::vector<PendingFile> pending_;                   // in close order
   PartFileWriterStats stats_;
   Status failed_;
+  std::string scratch_;   // encoder output on its way into a file
   bool started_ = false;  // Restore/StartFresh ran or something was written
 };
 

@@ -676,9 +676,11 @@ def wait_for(predicate, timeout, what, interval=0.2):
 
 def published_files(data_dir, bucket, prefix):
     """Published part files of s3://bucket/prefix/ in the embedded object store
-    (<data-dir>/objects/bucket/prefix/...); staged hidden files (.part-*) are not output."""
+    (<data-dir>/objects/bucket/prefix/...); staged hidden files (.part-*) are not output.
+    Compacted files (lifecycle compaction, compacted-*) hold part files' rows and count too."""
     root = os.path.join(data_dir, "objects", bucket, prefix)
-    found = glob.glob(os.path.join(root, "**", "part-*"), recursive=True)
+    found = (glob.glob(os.path.join(root, "**", "part-*"), recursive=True) +
+             glob.glob(os.path.join(root, "**", "compacted-*"), recursive=True))
     return sorted(p for p in found if os.path.isfile(p))
 
 
@@ -692,12 +694,68 @@ def partition_of(path):
     return parts
 
 
+NODE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "node")
+
+
+def decompress(path, data):
+    """The bytes of a line part file: .gz (concatenated gzip members, one per checkpoint)
+    and .zst (concatenated zstd frames, through /usr/bin/zstd) are decompressed."""
+    if path.endswith(".gz"):
+        import gzip
+        return gzip.decompress(data)
+    if path.endswith(".zst"):
+        if shutil.which("zstd") is None:
+            raise RuntimeError("zstd is not installed: needed to read .zst part files")
+        return subprocess.run(["zstd", "-dcq"], input=data, stdout=subprocess.PIPE,
+                              check=True).stdout
+    return data
+
+
+_parquet_cache = {}  # (path, size, mtime) -> rows: published files never change
+
+
+def parquet_rows(paths):
+    """{path: [row JSON text, ...]} for Parquet files, read by DuckDB (tests/e2e/node/
+    sink_rows.mjs; rows as DuckDB's to_json, the same text the JSON Lines format writes)."""
+    out, todo = {}, []
+    for p in paths:
+        st = os.stat(p)
+        key = (p, st.st_size, st.st_mtime_ns)
+        if key in _parquet_cache:
+            out[p] = _parquet_cache[key]
+        else:
+            todo.append((p, key))
+    if todo:
+        if shutil.which("node") is None:
+            raise RuntimeError("node is not installed: needed to read Parquet with DuckDB")
+        if not os.path.isdir(os.path.join(NODE_DIR, "node_modules", "@duckdb", "node-api")):
+            raise RuntimeError("@duckdb/node-api is missing: run `make test-deps`")
+        res = subprocess.run(["node", os.path.join(NODE_DIR, "sink_rows.mjs")] +
+                             [p for p, _ in todo], cwd=NODE_DIR, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, timeout=300)
+        if res.returncode != 0:
+            raise AssertionError("DuckDB could not read Parquet part files: " +
+                                 res.stderr.decode(errors="replace")[-2000:])
+        keys = dict(todo)
+        for line in res.stdout.decode().splitlines():
+            doc = json.loads(line)
+            out[doc["file"]] = doc["rows"]
+            _parquet_cache[keys[doc["file"]]] = doc["rows"]
+    return out
+
+
 def published_lines(data_dir, bucket, prefix):
-    """Every line of every published part file: a list of (path, line text)."""
+    """Every line of every published part file: a list of (path, line text). JSON Lines
+    files may be gzip/zstd-compressed; a Parquet file's rows come back as JSON text."""
     out = []
-    for path in published_files(data_dir, bucket, prefix):
+    files = published_files(data_dir, bucket, prefix)
+    pq = parquet_rows([p for p in files if p.endswith(".parquet")])
+    for path in files:
+        if path.endswith(".parquet"):
+            out += [(path, row) for row in pq[path]]
+            continue
         with open(path, "rb") as f:
-            data = f.read().decode("utf-8")
+            data = decompress(path, f.read()).decode("utf-8")
         if data and not data.endswith("\n"):
             raise AssertionError(f"{path}: published file does not end with a newline")
         out += [(path, line) for line in data.split("\n")[:-1]]

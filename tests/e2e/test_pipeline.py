@@ -270,7 +270,7 @@ class PipelineTestBase(unittest.TestCase):
         got = collections.Counter()
         for path in harness.published_files(self.server.data_dir, BUCKET, "raw-data"):
             with open(path, "rb") as f:
-                data = f.read()
+                data = harness.decompress(path, f.read())
             self.assertTrue(data.endswith(b"\n"), path)
             got.update(data.split(b"\n")[:-1])
             self.assertEqual(sorted(harness.partition_of(path)), ["day", "hour", "month",

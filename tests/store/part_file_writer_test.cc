@@ -311,6 +311,29 @@ TEST_F(PartFileWriterTest, RestoreAfterCommitIsIdempotent) {
   EXPECT_EQ(Output()["p=1"], (Lines{"a", "b"}));
 }
 
+// Lifecycle may expire or compact away a published file while its checkpoint is still the
+// latest (a stopped job): restoring must not fail on it, nor bring it back.
+TEST_F(PartFileWriterTest, RestoreSkipsPendingFilesRemovedAfterPublishing) {
+  std::string state;
+  {
+    auto w = Make(Options());
+    ASSERT_TRUE(w->Append("p=1", "a\n").ok());
+    ASSERT_TRUE(w->CloseAll().ok());
+    auto s = w->PrepareCommit(1);
+    ASSERT_TRUE(s.ok());
+    state = *s;
+    ASSERT_TRUE(w->Commit(1).ok());
+  }
+  ASSERT_EQ(AllFiles(OutDir()), Lines{"p=1/part-u1-0-0.json"});
+  ASSERT_TRUE(store_.Delete("bkt", "out/p=1/part-u1-0-0.json").ok());  // expired
+  auto w = Make(Options());
+  Status st = w->Restore(state);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(w->stats().pending_gone, 1u);
+  EXPECT_EQ(w->stats().files_published, 0u);
+  EXPECT_TRUE(AllFiles(OutDir()).empty());
+}
+
 TEST_F(PartFileWriterTest, StartFreshRemovesStaleStagedFilesOfThisWriterOnly) {
   {
     auto w = Make(Options());
