@@ -1,5 +1,7 @@
 #include "jobs/source_scan.h"
 
+#include <algorithm>
+
 #include "common/ascii.h"
 #include "jobs/schema_util.h"
 #include "log/sequence_number.h"
@@ -72,8 +74,20 @@ Result<std::shared_ptr<const ScanDef>> ScanDef::Make(int id, const sql::SourceNo
     def->needs_offsets |= meta == MetadataKind::kSequenceNumber;
     def->needs_partition_keys |= meta == MetadataKind::kPartitionKey;
   }
-  if (def->raw_format &&
-      (physical.size() != 1 || physical[0].type.kind != sql::TypeKind::kString)) {
+  // A file table's partition columns live in its directory names, not in the lines
+  // (batch mode, jobs/file_source.h).
+  const bool files = table.connector.kind == sql::ConnectorKind::kFilesystem;
+  size_t raw_columns = 0;
+  const runtime::Field* raw_field = nullptr;
+  for (const runtime::Field& f : physical) {
+    if (files && std::find(table.partitioned_by.begin(), table.partitioned_by.end(), f.name) !=
+                     table.partitioned_by.end()) {
+      continue;
+    }
+    ++raw_columns;
+    raw_field = &f;
+  }
+  if (def->raw_format && (raw_columns != 1 || raw_field->type.kind != sql::TypeKind::kString)) {
     return Status::InvalidArgument("table '" + table.name +
                                    "': 'format' = 'raw' needs exactly one physical column of "
                                    "type STRING (metadata and computed columns may be added)");

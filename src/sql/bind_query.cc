@@ -293,17 +293,31 @@ Binder::BoundRelation Binder::BindTableRef(const TableRef& ref) {
         ThrowBindError(ref.pos, "unknown table '" + name + "'" +
                                     (similar.empty() ? "" : "; did you mean '" + similar + "'?"));
       }
-      if (table->connector.kind != ConnectorKind::kStream) {
-        ThrowBindError(ref.pos, "table '" + name + "' uses connector '" +
-                                    table->connector.connector +
-                                    "', which can only be written to (INSERT INTO)");
+      // Batch mode reads only file tables; streaming reads only streams.
+      const ConnectorKind readable =
+          options_.batch ? ConnectorKind::kFilesystem : ConnectorKind::kStream;
+      if (table->connector.kind != readable) {
+        ThrowBindError(ref.pos,
+                       "table '" + name + "' uses connector '" + table->connector.connector +
+                           (options_.batch ? "'; fluxgate query reads only 'filesystem' and "
+                                             "'s3' tables (the archive)"
+                           : table->connector.kind == ConnectorKind::kFilesystem
+                               ? "', which a streaming job can only write to (INSERT INTO); "
+                                 "read the files with `fluxgate query`"
+                               : "', which can only be written to (INSERT INTO)"));
       }
       PlanPtr& source = shared_sources_[name];
       if (!source) {
         auto node = std::make_shared<SourceNode>();
         node->table = table;
         for (const TableColumn& c : table->columns) {
-          node->schema.push_back({c.name, c.type, c.time_attr});
+          TimeAttr attr = c.time_attr;
+          // Flink's batch mode: any timestamp column can drive a window.
+          if (options_.batch && attr == TimeAttr::kNone &&
+              (c.type.kind == TypeKind::kTimestamp || c.type.kind == TypeKind::kTimestampLtz)) {
+            attr = TimeAttr::kRowtime;
+          }
+          node->schema.push_back({c.name, c.type, attr});
         }
         source = node;
       }

@@ -215,9 +215,9 @@ void Binder::BindStatement(const Statement& s) {
 }
 
 Result<BoundScript> BindScript(std::string_view source, const std::vector<StatementPtr>& statements,
-                               Catalog* catalog) {
+                               Catalog* catalog, const BindOptions& options) {
   BoundScript out;
-  Binder binder(catalog, &out);
+  Binder binder(catalog, &out, options);
   try {
     for (const StatementPtr& s : statements) binder.BindStatement(*s);
     out.settings = binder.settings();
@@ -227,10 +227,10 @@ Result<BoundScript> BindScript(std::string_view source, const std::vector<Statem
   return out;
 }
 
-Result<BoundScript> BindSql(std::string_view sql, Catalog* catalog) {
+Result<BoundScript> BindSql(std::string_view sql, Catalog* catalog, const BindOptions& options) {
   auto statements = ParseScript(sql);
   if (!statements.ok()) return statements.status();
-  return BindScript(sql, *statements, catalog);
+  return BindScript(sql, *statements, catalog, options);
 }
 
 }  // namespace fluxgate::sql

@@ -42,11 +42,20 @@ struct BoundScript {
   JobSettings settings;               // the settings at the end of the script
 };
 
+// How a script is bound. Batch mode (`fluxgate query`, docs/design/query.md) reads
+// 'filesystem'/'s3' tables as bounded sources, and only those; as in Flink's batch mode,
+// any TIMESTAMP / TIMESTAMP_LTZ column of such a table can drive a window (it is marked
+// as a rowtime attribute in the scan's schema).
+struct BindOptions {
+  bool batch = false;
+};
+
 // `source` is the script text `statements` were parsed from (for error carets).
 Result<BoundScript> BindScript(std::string_view source, const std::vector<StatementPtr>& statements,
-                               Catalog* catalog);
+                               Catalog* catalog, const BindOptions& options = {});
 
 // ParseScript then BindScript.
-Result<BoundScript> BindSql(std::string_view sql, Catalog* catalog);
+Result<BoundScript> BindSql(std::string_view sql, Catalog* catalog,
+                            const BindOptions& options = {});
 
 }  // namespace fluxgate::sql

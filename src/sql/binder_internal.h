@@ -64,7 +64,8 @@ struct OverState {
 
 class Binder {
  public:
-  Binder(Catalog* catalog, BoundScript* out) : catalog_(catalog), out_(out) {}
+  Binder(Catalog* catalog, BoundScript* out, BindOptions options = {})
+      : catalog_(catalog), out_(out), options_(options) {}
 
   void BindStatement(const Statement& statement);
   const JobSettings& settings() const { return settings_; }
@@ -119,6 +120,7 @@ class Binder {
  private:
   Catalog* catalog_;
   BoundScript* out_;
+  BindOptions options_;
   JobSettings settings_;
   std::vector<std::string> pipeline_names_;
 };
