@@ -95,6 +95,11 @@ void AppendAlertJson(const Alert& a, std::string& out) {
   } else {
     w.BeginObject().Key("raw").String(a.attributes).EndObject();
   }
+  // Only cooldown summaries carry these, so a plain alert's document is unchanged.
+  if (a.count > 1) {
+    w.Key("count").Uint(a.count);
+    w.Key("first_time").String(FormatTimeUtc(a.first_time_ms));
+  }
   w.EndObject();
 }
 

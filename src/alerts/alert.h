@@ -31,6 +31,10 @@ struct Alert {
   // caller guarantees it is valid JSON. Empty means {}; text that is not {...} is
   // delivered as {"raw":"<the text>"} so the document stays valid JSON.
   std::string attributes;
+  // Alerts this notification stands for: 1, or more for a cooldown summary (AlertHub folds
+  // repeats of one rule for one device; docs/design/alerts.md "Cooldown folding").
+  uint32_t count = 1;
+  int64_t first_time_ms = 0;  // count > 1: event time of the first folded alert
 };
 
 // 32 lower-case hex digits: FNV-1a 128 over the length-prefixed topic, rule and

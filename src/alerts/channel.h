@@ -1,5 +1,5 @@
-// Channel: how one subscription hands an alert to its receiver (a webhook, a file; later
-// e-mail and MQTT). A channel only delivers; queueing, retries and backoff belong to the
+// Channel: how one subscription hands an alert to its receiver (a webhook, an e-mail, an
+// MQTT publish, a file). A channel only delivers; queueing, retries and backoff belong to the
 // SubscriptionWorker that owns it, so every channel kind gets them the same way.
 //
 // Thread-safety: a channel is used by one thread at a time (its worker's).
@@ -18,6 +18,7 @@ namespace fluxgate::alerts {
 struct Delivery {
   Alert alert;
   std::string json;  // AppendAlertJson(alert), no trailing newline
+  uint64_t seq = 0;  // its outbox sequence number; 0: not in an outbox
 };
 
 class Channel {
@@ -27,7 +28,8 @@ class Channel {
   // for good (retrying cannot help). Any other error: transient, the worker retries.
   // Messages must not contain secrets (no URL paths or queries).
   [[nodiscard]] virtual Status Deliver(const Delivery& delivery) = 0;
-  // What the channel delivers to, safe to log: "http://host:port" or the file path.
+  // What the channel delivers to, safe to log: "http://host:port", the e-mail address,
+  // "mqtt://host:port/topic" or the file path.
   virtual const std::string& target() const = 0;
 };
 

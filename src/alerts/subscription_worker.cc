@@ -3,6 +3,8 @@
 #include <pthread.h>
 
 #include "alerts/backoff.h"
+#include "alerts/dead_letters.h"
+#include "alerts/outbox.h"
 #include "common/logging.h"
 
 namespace fluxgate::alerts {
@@ -10,12 +12,23 @@ namespace {
 
 constexpr auto kLogEvery = std::chrono::seconds(10);
 
+int64_t WallClockMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace
 
 SubscriptionWorker::SubscriptionWorker(SubscriptionInfo info, std::unique_ptr<Channel> channel,
-                                       const ServeConfig::Alerts& settings)
+                                       std::optional<FilterPolicy> filter,
+                                       const ServeConfig::Alerts& settings, Outbox* outbox,
+                                       DeadLetters* dead_letters)
     : info_(std::move(info)),
       channel_(std::move(channel)),
+      filter_(std::move(filter)),
+      outbox_(outbox),
+      dead_letters_(dead_letters),
       max_attempts_(std::max<uint32_t>(settings.max_attempts, 1)),
       initial_backoff_ms_(settings.initial_backoff_ms),
       max_backoff_ms_(settings.max_backoff_ms),
@@ -39,9 +52,34 @@ void SubscriptionWorker::Start() {
   });
 }
 
+bool SubscriptionWorker::Accepts(const Alert& alert) {
+  if (!filter_ || filter_->Matches(alert)) return true;
+  std::lock_guard<std::mutex> lock(mu_);
+  ++stats_.filtered;
+  return false;
+}
+
+void SubscriptionWorker::MarkDone(const Delivery& d) {
+  if (outbox_ != nullptr && d.seq != 0) outbox_->MarkDone(d.seq, info_.id);
+}
+
+void SubscriptionWorker::Retire() {
+  BeginStop(Clock::now());
+  Join();
+  std::deque<std::shared_ptr<const Delivery>> left;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    left.swap(queue_);
+    for (auto& q : given_up_) left.push_back(std::move(q));
+    given_up_.clear();
+  }
+  for (const auto& d : left) MarkDone(*d);
+}
+
 void SubscriptionWorker::Enqueue(std::shared_ptr<const Delivery> delivery) {
   uint64_t report = 0;
   bool after_stop = false;
+  std::shared_ptr<const Delivery> pushed_out;
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++stats_.published;
@@ -50,7 +88,8 @@ void SubscriptionWorker::Enqueue(std::shared_ptr<const Delivery> delivery) {
       after_stop = true;
     } else {
       if (queue_.size() >= queue_limit_) {
-        queue_.pop_front();  // the oldest: a newer alert says more about the present
+        pushed_out = std::move(queue_.front());  // the oldest: a newer one says more
+        queue_.pop_front();
         ++stats_.dropped;
         ++drops_since_log_;
         const auto now = Clock::now();
@@ -63,6 +102,7 @@ void SubscriptionWorker::Enqueue(std::shared_ptr<const Delivery> delivery) {
       queue_.push_back(std::move(delivery));
     }
   }
+  if (pushed_out) MarkDone(*pushed_out);
   if (after_stop) {
     logger_->warn("alert for topic '{}' published after shutdown began; dropped", info_.topic);
     return;
@@ -109,21 +149,40 @@ void SubscriptionWorker::Run() {
       if (queue_.empty()) return;  // stopping, and everything was delivered
       if (stopping_ && Clock::now() >= deadline_) {
         const uint64_t left = queue_.size();
+        for (auto& q : queue_) given_up_.push_back(std::move(q));
         queue_.clear();
         stats_.dropped += left;
         abandoned_ += left;
         lock.unlock();
         logger_->warn(
             "{} alerts for topic '{}' → {} {} not delivered before shutdown "
-            "(alerts.drain_timeout_ms)",
-            left, info_.topic, info_.kind, info_.target);
+            "(alerts.drain_timeout_ms){}",
+            left, info_.topic, info_.kind, info_.target,
+            outbox_ ? "; they stay in the outbox for the next start" : "");
         return;
       }
       d = std::move(queue_.front());
       queue_.pop_front();
       in_flight_ = true;
     }
-    const Outcome outcome = DeliverWithRetries(*d);
+    std::string error;
+    uint32_t attempts = 0;
+    const Outcome outcome = DeliverWithRetries(*d, &error, &attempts);
+    if (outcome == Outcome::kFailed && dead_letters_ != nullptr) {
+      DeadLetter dl;
+      dl.time_ms = WallClockMs();
+      dl.subscription = info_.id;
+      dl.topic = info_.topic;
+      dl.kind = info_.kind;
+      dl.target = info_.target;
+      dl.attempts = attempts;
+      dl.error = error;
+      dl.alert_json = d->json;
+      if (Status st = dead_letters_->Add(dl); !st.ok())
+        logger_->error("cannot store dead letter of alert {}: {}", d->alert.id, st.message());
+    }
+    // Abandoned at shutdown: left pending in the outbox, so the next start delivers it.
+    if (outcome != Outcome::kAbandoned) MarkDone(*d);
     std::lock_guard<std::mutex> lock(mu_);
     in_flight_ = false;  // with the outcome, so stats() never counts this alert twice
     switch (outcome) {
@@ -132,8 +191,10 @@ void SubscriptionWorker::Run() {
         break;
       case Outcome::kFailed:
         ++stats_.failed;
+        stats_.last_error = error;
         break;
       case Outcome::kAbandoned:
+        given_up_.push_back(std::move(d));  // still pending in the outbox (see Retire)
         ++stats_.dropped;
         ++abandoned_;
         break;
@@ -141,11 +202,15 @@ void SubscriptionWorker::Run() {
   }
 }
 
-SubscriptionWorker::Outcome SubscriptionWorker::DeliverWithRetries(const Delivery& d) {
+SubscriptionWorker::Outcome SubscriptionWorker::DeliverWithRetries(const Delivery& d,
+                                                                   std::string* error,
+                                                                   uint32_t* attempts) {
   std::uniform_real_distribution<double> jitter(0.0, 1.0);
   for (uint32_t attempt = 1;; ++attempt) {
     const Status st = channel_->Deliver(d);
     if (st.ok()) return Outcome::kDelivered;
+    *error = st.message();
+    *attempts = attempt;
     const bool refused = st.IsInvalidArgument();
     if (refused || attempt >= max_attempts_) {
       ++fails_since_log_;
@@ -164,6 +229,7 @@ SubscriptionWorker::Outcome SubscriptionWorker::DeliverWithRetries(const Deliver
     {
       std::lock_guard<std::mutex> lock(mu_);
       ++stats_.retried;
+      stats_.last_error = st.message();
     }
     const int64_t wait_ms = BackoffMs(attempt, initial_backoff_ms_, max_backoff_ms_, jitter(rng_));
     logger_->debug("alert {} → {} {}: attempt {} failed ({}); retrying in {} ms", d.alert.id,

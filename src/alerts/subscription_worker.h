@@ -2,9 +2,11 @@
 // has its own, so a slow or dead receiver only delays its own alerts.
 //
 // The queue is bounded (queue_limit): when full, the oldest alert is dropped, counted and
-// reported in a rate-limited error line; the pipeline never waits. (A later change puts a
-// durable outbox here; see docs/design/alerts.md.) Each alert is tried up to max_attempts
-// times with exponential backoff and jitter between attempts.
+// reported in a rate-limited error line; the pipeline never waits. Each alert is tried up to
+// max_attempts times with exponential backoff and jitter between attempts; then it becomes
+// a dead letter (with the last error). With an outbox, every delivered, dead-lettered or
+// dropped alert is marked done there; one still queued at shutdown is not, so the next
+// start delivers it.
 //
 // Thread-safety: Enqueue and stats may be called from any thread; Start, BeginStop and
 // Join from the owner (AlertHub) only. mu_ guards the queue, the counters and the stop
@@ -17,11 +19,13 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 
 #include "alerts/alert_stats.h"
 #include "alerts/channel.h"
+#include "alerts/filter_policy.h"
 #include "common/config.h"
 
 namespace spdlog {
@@ -30,17 +34,24 @@ class logger;
 
 namespace fluxgate::alerts {
 
+class DeadLetters;
+class Outbox;
+
 class SubscriptionWorker {
  public:
   using Clock = std::chrono::steady_clock;
 
+  // `outbox` and `dead_letters` may be null (no data dir); else they must outlive this.
   SubscriptionWorker(SubscriptionInfo info, std::unique_ptr<Channel> channel,
-                     const ServeConfig::Alerts& settings);
+                     std::optional<FilterPolicy> filter, const ServeConfig::Alerts& settings,
+                     Outbox* outbox, DeadLetters* dead_letters);
   ~SubscriptionWorker();  // BeginStop(now) + Join if still running
   SubscriptionWorker(const SubscriptionWorker&) = delete;
   SubscriptionWorker& operator=(const SubscriptionWorker&) = delete;
 
   void Start();
+  // Whether the filter policy lets `alert` through (counts it in stats().filtered if not).
+  bool Accepts(const Alert& alert);
   // Queues one alert; never waits for delivery. After BeginStop the alert is dropped.
   // shared_ptr: one Delivery is shared by every subscription of its topic and freed when
   // the last of them is done with it.
@@ -49,6 +60,9 @@ class SubscriptionWorker {
   void BeginStop(Clock::time_point deadline);
   // Waits for the thread (a request in flight ends by its own timeout at the latest).
   void Join();
+  // For an unsubscribe: stops now, joins, and marks what was still queued done in the
+  // outbox (the subscription is gone, nothing will deliver it).
+  void Retire();
 
   SubscriptionStats stats() const;
   const SubscriptionInfo& info() const { return info_; }
@@ -58,13 +72,17 @@ class SubscriptionWorker {
  private:
   enum class Outcome { kDelivered, kFailed, kAbandoned };
   void Run();
-  // One alert, all its attempts.
-  Outcome DeliverWithRetries(const Delivery& delivery);
+  // One alert, all its attempts; on kFailed, `error` and `attempts` say why.
+  Outcome DeliverWithRetries(const Delivery& delivery, std::string* error, uint32_t* attempts);
+  void MarkDone(const Delivery& d);
   // Sleeps `ms` unless the stop deadline comes first; false if it did.
   bool SleepUnlessStopped(int64_t ms);
 
   const SubscriptionInfo info_;
   const std::unique_ptr<Channel> channel_;  // worker thread only
+  const std::optional<FilterPolicy> filter_;
+  Outbox* const outbox_;             // may be null
+  DeadLetters* const dead_letters_;  // may be null
   const uint32_t max_attempts_;
   const int64_t initial_backoff_ms_;
   const int64_t max_backoff_ms_;
@@ -75,7 +93,10 @@ class SubscriptionWorker {
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<std::shared_ptr<const Delivery>> queue_;      // GUARDED_BY(mu_), size <= limit
+  std::deque<std::shared_ptr<const Delivery>> queue_;  // GUARDED_BY(mu_), size <= limit
+  // Given up at the stop deadline, queued or in flight (still pending in the outbox;
+  // Retire marks them done).
+  std::deque<std::shared_ptr<const Delivery>> given_up_;   // GUARDED_BY(mu_)
   bool in_flight_ = false;                                 // GUARDED_BY(mu_)
   bool stopping_ = false;                                  // GUARDED_BY(mu_)
   Clock::time_point deadline_ = Clock::time_point::max();  // GUARDED_BY(mu_)

@@ -1,7 +1,10 @@
 #include "alerts/webhook_channel.h"
 
+#include <chrono>
 #include <fstream>
 #include <iterator>
+
+#include "alerts/webhook_signature.h"
 
 namespace fluxgate::alerts {
 namespace {
@@ -28,7 +31,8 @@ std::string RedactUrl(const http::Url& url) {
 
 Result<std::unique_ptr<WebhookChannel>> WebhookChannel::Create(const std::string& url,
                                                                int timeout_ms,
-                                                               const std::string& ca_file) {
+                                                               const std::string& ca_file,
+                                                               std::string secret) {
   auto parsed = http::ParseUrl(url);
   if (!parsed.ok()) {
     // ParseUrl quotes the URL; say what is wrong without it.
@@ -45,11 +49,16 @@ Result<std::unique_ptr<WebhookChannel>> WebhookChannel::Create(const std::string
   http::ClientOptions options;
   options.timeout_ms = timeout_ms;
   options.ca_file = ca_file;
-  return std::unique_ptr<WebhookChannel>(new WebhookChannel(*parsed, std::move(options)));
+  return std::unique_ptr<WebhookChannel>(
+      new WebhookChannel(*parsed, std::move(options), std::move(secret)));
 }
 
-WebhookChannel::WebhookChannel(const http::Url& url, http::ClientOptions options)
-    : request_target_(url.path), target_(RedactUrl(url)), client_(url, std::move(options)) {}
+WebhookChannel::WebhookChannel(const http::Url& url, http::ClientOptions options,
+                               std::string secret)
+    : request_target_(url.path),
+      target_(RedactUrl(url)),
+      secret_(std::move(secret)),
+      client_(url, std::move(options)) {}
 
 namespace {
 
@@ -70,6 +79,15 @@ Status WebhookChannel::Deliver(const Delivery& d) {
   };
   if (SafeHeaderValue(d.alert.id)) headers.push_back({"x-fluxgate-alert-id", d.alert.id});
   if (SafeHeaderValue(d.alert.topic)) headers.push_back({"x-fluxgate-topic", d.alert.topic});
+  if (!secret_.empty()) {
+    // Signed per attempt: a retry gets a fresh timestamp, so receivers may keep their
+    // replay window short.
+    const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    headers.push_back({kTimestampHeader, std::to_string(now)});
+    headers.push_back({kSignatureHeader, WebhookSignature(secret_, now, d.json)});
+  }
   auto res = client_.Do("POST", request_target_, headers, d.json);
   if (!res.ok()) return Status::Unavailable(res.status().message());
   const int code = res->status;

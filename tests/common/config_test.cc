@@ -170,7 +170,7 @@ TEST_F(ConfigFileTest, BadAlertsConfigIsRejectedNamingTheKey) {
       {std::string(kSub) + "topic = \"t\"\nkind = \"file\"\npath = \"/x\"\nurll = \"y\"\n",
        "alerts.subscriptions[0].urll"},
       {std::string(kSub) + "topic = \"t\"\nkind = \"sns\"\n",
-       "alerts.subscriptions[0].kind must be \"webhook\" or \"file\""},
+       "alerts.subscriptions[0].kind must be \"webhook\", \"email\", \"mqtt\" or \"file\""},
       {std::string(kSub) + "topic = \"t\"\n", "alerts.subscriptions[0].kind is required"},
       {std::string(kSub) + "kind = \"file\"\npath = \"/x\"\n",
        "alerts.subscriptions[0].topic is required"},
