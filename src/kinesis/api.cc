@@ -68,6 +68,8 @@ KinesisApi::KinesisApi(log::LogManager* log, KinesisOptions options)
 
 KinesisApi::~KinesisApi() = default;
 
+const KinesisMetrics& KinesisApi::metrics() const { return impl_->metrics; }
+
 void KinesisApi::Handle(http::Request&& request, http::Responder respond) {
   // Replies use the request's content type (CBOR or a JSON flavour); anything else gets
   // JSON.

@@ -25,6 +25,8 @@ class Authorizer;
 
 namespace fluxgate::kinesis {
 
+class KinesisMetrics;  // kinesis_metrics.h
+
 struct KinesisOptions {
   std::string region = "us-east-1";
   std::string account_id = "000000000000";
@@ -52,6 +54,9 @@ class KinesisApi {
   KinesisApi& operator=(const KinesisApi&) = delete;
 
   void Handle(http::Request&& request, http::Responder respond);
+
+  // Put latency and per-shard GetRecords numbers for GET /metrics; lives as long as the api.
+  const KinesisMetrics& metrics() const;
 
  private:
   struct Impl;

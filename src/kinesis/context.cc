@@ -15,6 +15,7 @@ int64_t WallClockMs() {
 }
 
 void Reply::Ok(std::string body) {
+  Observe();
   if (cbor_ && !body.empty()) {
     std::string encoded;
     encoded.reserve(body.size());
@@ -31,6 +32,7 @@ void Reply::Ok(std::string body) {
 }
 
 void Reply::Fail(const ApiError& error) {
+  Observe();
   http::Response r;
   r.status = error.http_status;
   r.content_type = std::string(content_type_);

@@ -8,6 +8,7 @@
 
 #include <spdlog/logger.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -19,6 +20,7 @@
 #include "kinesis/cbor_json.h"
 #include "kinesis/errors.h"
 #include "kinesis/json_args.h"
+#include "kinesis/kinesis_metrics.h"
 #include "kinesis/shard_iterator.h"
 #include "kinesis/stream_states.h"
 #include "kinesis/validation.h"
@@ -43,6 +45,12 @@ class Reply {
 
   void Ok(std::string body);
   void Fail(const ApiError& error);
+  // From now on, the time until Ok/Fail is observed into `latency` (seconds); it must
+  // outlive the reply (the api's KinesisMetrics).
+  void TimeInto(metrics::AtomicHistogram* latency) {
+    latency_ = latency;
+    start_ = std::chrono::steady_clock::now();
+  }
   const std::string& request_id() const { return request_id_; }
 
  private:
@@ -50,6 +58,13 @@ class Reply {
   std::string_view content_type_;  // points at a static constant (see api.cc)
   std::string request_id_;
   bool cbor_;
+  metrics::AtomicHistogram* latency_ = nullptr;
+  std::chrono::steady_clock::time_point start_;
+  void Observe() const {
+    if (latency_ != nullptr)
+      latency_->Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start_)
+                            .count());
+  }
 };
 
 // A shard's id as "shardId-" + 12 digits, appended without allocating.
@@ -63,6 +78,7 @@ struct ApiContext {
   KinesisOptions options;
   IteratorCodec iterators;
   StreamStates states;
+  KinesisMetrics metrics;  // GET /metrics (kinesis_metrics.h)
   std::shared_ptr<spdlog::logger> logger;
   // Injectable for tests that exercise expiry; WallClockMs by default.
   int64_t (*now_ms)() = &WallClockMs;

@@ -78,6 +78,7 @@ void AppendSequence(int64_t create_secs, const log::AppendResult& r, std::string
 }  // namespace
 
 void PutRecord(ApiContext& api, JsonArgs& args, Reply&& reply) {
+  reply.TimeInto(&api.metrics.put_latency);
   Validator v;
   const std::string name = api.StreamArg(args, v);
   auto data = args.String("Data");
@@ -137,6 +138,7 @@ void PutRecord(ApiContext& api, JsonArgs& args, Reply&& reply) {
 }
 
 void PutRecords(ApiContext& api, JsonArgs& args, Reply&& reply) {
+  reply.TimeInto(&api.metrics.put_latency);
   Validator v;
   const std::string name = api.StreamArg(args, v);
   auto records = args.Array("Records");
@@ -432,6 +434,8 @@ ApiResult<std::string> GetRecords(ApiContext& api, JsonArgs& args) {
   if (r.next_offset < r.end_offset && !r.records.empty())
     behind = std::max<int64_t>(0, r.newest_arrival_ms - r.records.back().arrival_ms);
   w.Int(behind);
+  api.metrics.OnGetRecords(pos.stream, pos.shard, r.records.size(), payload, behind,
+                           r.records.empty() ? 0 : std::max<int64_t>(0, now - r.records.back().arrival_ms));
   if (r.shard_drained) {
     // End of a closed shard: no NextShardIterator; name the children so consumers
     // (KCL 2.3+) can continue there.

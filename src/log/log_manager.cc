@@ -304,6 +304,22 @@ std::vector<std::string> LogManagerImpl::ListStreams() const {
   return names;  // std::map iterates in name order
 }
 
+std::vector<ShardTraffic> LogManagerImpl::Traffic() const {
+  std::vector<std::shared_ptr<Stream>> streams;
+  {
+    std::lock_guard<std::mutex> lock(streams_mu_);
+    for (const auto& [n, s] : streams_) streams.push_back(s);
+  }
+  std::vector<ShardTraffic> out;
+  for (const auto& s : streams) {
+    std::shared_lock<std::shared_mutex> lock(s->mu);
+    if (s->deleted) continue;
+    for (const auto& [index, shard] : s->shards)
+      out.push_back({s->name, index, shard->appended_records(), shard->appended_bytes()});
+  }
+  return out;
+}
+
 Status LogManagerImpl::UpdateMeta(const std::string& name,
                                   const std::function<Status(StreamMeta&)>& change) {
   auto s = FindStream(name);

@@ -74,6 +74,7 @@ class LogManagerImpl final : public LogManager {
                                     int64_t ts_ms) const override;
   Result<std::pair<ShardOffset, ShardOffset>> ShardBounds(const std::string& name,
                                                           uint32_t shard) const override;
+  std::vector<ShardTraffic> Traffic() const override;
   Result<int> EnforceRetention() override;
   Status Close() override;
 

@@ -80,6 +80,10 @@ class Shard {
               PendingBatch* batch, AppendContext& ctx, AppendOutcome* out);
   // Records accepted but not yet resolved by the commit thread.
   uint64_t unresolved() const { return unresolved_.load(std::memory_order_acquire); }
+  // Records and bytes (data + partition key) accepted since the shard was opened in this
+  // process (metrics; relaxed: a reader may see a count a batch old).
+  uint64_t appended_records() const { return appended_records_.load(std::memory_order_relaxed); }
+  uint64_t appended_bytes() const { return appended_bytes_.load(std::memory_order_relaxed); }
 
   // --- one flushing thread at a time (commit thread or its sync pool) ---
   // Writes and syncs everything pending; publishes it to readers or, on error, fails
@@ -143,6 +147,8 @@ class Shard {
   uint64_t rate_records_ = 0;
   uint64_t rate_bytes_ = 0;
   std::atomic<uint64_t> unresolved_{0};
+  std::atomic<uint64_t> appended_records_{0};  // metrics: one add per Append call
+  std::atomic<uint64_t> appended_bytes_{0};
 
   // --- Flush only (swapped with the append side under mu_) ---
   std::string flushing_;

@@ -39,6 +39,7 @@ void Shard::Append(std::span<const uint32_t> which, std::span<const AppendRecord
   }
   const size_t pending_before = pending_.size();
   uint32_t accepted = 0;
+  uint64_t accepted_bytes = 0;
   for (uint32_t idx : which) {
     const AppendRecord& r = records[idx];
     AppendResult& res = batch->results[idx];
@@ -81,11 +82,14 @@ void Shard::Append(std::span<const uint32_t> which, std::span<const AppendRecord
     ctx.pending_budget -= fsz;
     ++rate_records_;
     rate_bytes_ += user_bytes;
+    accepted_bytes += user_bytes;
     ++accepted;
   }
   out->accepted = accepted;
   out->bytes = pending_.size() - pending_before;
   if (accepted > 0) {
+    appended_records_.fetch_add(accepted, std::memory_order_relaxed);
+    appended_bytes_.fetch_add(accepted_bytes, std::memory_order_relaxed);
     batch->holds.fetch_add(1, std::memory_order_relaxed);
     parts_.push_back(batch);
     unresolved_.fetch_add(accepted, std::memory_order_release);
