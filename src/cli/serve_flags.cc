@@ -18,6 +18,10 @@ void AddServeFlags(CLI::App& cmd, ServeFlags& f) {
   cmd.add_option("--http-listen", f.http_listen,
                  "HOST:PORT of the HTTP listener: /healthz, /v1 admin API (default "
                  "127.0.0.1:8080; key http_listen)");
+  cmd.add_option("--bearer-token", f.bearer_token,
+                 "Token the HTTP listener requires (Authorization: Bearer) on every route but "
+                 "/healthz; prefer the config file, since a flag is visible to other local "
+                 "users (key http.bearer_token)");
   cmd.add_option("--durability", f.durability,
                  "fsync: acknowledge a put only after it is on disk (default). none: skip "
                  "fsync, for benchmarks only; acknowledged data may be lost on power failure "
@@ -43,6 +47,7 @@ Status ResolveServeConfig(const ServeFlags& f, ServeConfig& c) {
   if (!f.kinesis_listen.empty()) c.kinesis_listen = f.kinesis_listen;
   if (!f.http_listen.empty()) c.http_listen = f.http_listen;
   if (!f.durability.empty()) c.durability = f.durability;
+  if (!f.bearer_token.empty()) c.http.bearer_token = f.bearer_token;
   if (!f.log_level.empty()) c.log_level = f.log_level;
   if (!f.pipelines.empty())
     c.pipelines = f.pipelines;

@@ -18,6 +18,7 @@ struct ServeFlags {
   std::string data_dir, kinesis_listen, http_listen, durability, log_level;
   std::vector<std::string> pipelines;  // --pipeline, repeatable; empty: not given
   bool no_default_pipeline = false;    // --no-default-pipeline
+  std::string bearer_token;            // --bearer-token; empty: not given
 };
 
 void AddServeFlags(CLI::App& cmd, ServeFlags& flags);

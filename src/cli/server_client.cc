@@ -1,5 +1,6 @@
 #include "cli/server_client.h"
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdlib>
 
@@ -37,7 +38,20 @@ Status SignFromEnvironment(const std::string& url, const std::string& method,
                             target, headers, body);
 }
 
+// --token's value: set while the command line is parsed, before any command runs.
+std::string& TokenFlag() {
+  static std::string token;
+  return token;
+}
+
 }  // namespace
+
+void AddTokenOption(CLI::App& app) {
+  app.add_option("--token", TokenFlag(),
+                 "Bearer token of the server's HTTP API ([http] bearer_token); default "
+                 "$FLUXGATE_TOKEN");
+  app.fallthrough();  // `fluxgate jobs list --token T` works too
+}
 
 Result<std::unique_ptr<ServerClient>> ServerClient::Create(const std::string& server_url,
                                                            const std::string& ca_file) {
@@ -52,8 +66,11 @@ Result<std::unique_ptr<ServerClient>> ServerClient::Create(const std::string& se
   http::ClientOptions options;
   options.timeout_ms = 30'000;
   options.ca_file = ca_file;
-  return std::unique_ptr<ServerClient>(
+  std::unique_ptr<ServerClient> client(
       new ServerClient(base, std::make_unique<http::Client>(*url, options)));
+  client->token_ = TokenFlag();
+  if (client->token_.empty()) client->token_ = Env(kTokenEnv);
+  return client;
 }
 
 Result<simdjson::dom::element> ServerClient::Call(const std::string& method,
@@ -61,7 +78,11 @@ Result<simdjson::dom::element> ServerClient::Call(const std::string& method,
                                                   const std::string& body) {
   std::vector<http::Header> headers;
   if (!body.empty()) headers.push_back({"content-type", "text/plain; charset=utf-8"});
-  FG_RETURN_IF_ERROR(SignFromEnvironment(url_, method, target, body, &headers));
+  // One Authorization header: the bearer token admits the request on its own.
+  if (!token_.empty())
+    headers.push_back({"authorization", "Bearer " + token_});
+  else
+    FG_RETURN_IF_ERROR(SignFromEnvironment(url_, method, target, body, &headers));
   auto r = client_->Do(method, target, headers, body);
   if (!r.ok()) {
     const std::string& m = r.status().message();
@@ -90,6 +111,11 @@ Result<simdjson::dom::element> ServerClient::Call(const std::string& method,
       return Status::NotFound(message);
     case 409:
       return Status::ResourceBusy(message);
+    case 401:  // [http] bearer_token is set on the server
+      message += token_.empty() ? " (pass --token or set FLUXGATE_TOKEN to the server's "
+                                  "[http] bearer_token)"
+                                : " (the --token / FLUXGATE_TOKEN given is not the server's)";
+      return Status::InvalidArgument(message);
     case 403:  // the server requires signed requests ([auth]); say how to sign them
       if (!HaveEnvCredentials())
         message +=
