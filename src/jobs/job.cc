@@ -124,6 +124,7 @@ class JobImpl final : public Job {
       stop_ = true;
     }
     cv_.notify_all();
+    ctx_.log->append_signal().Notify();  // an idle job waits there
     if (thread_.joinable()) thread_.join();
     std::lock_guard<std::mutex> lock(mu_);
     if (status_.state == JobState::kFailed) return Status::Internal(status_.error);
@@ -137,6 +138,7 @@ class JobImpl final : public Job {
       abort_ = true;
     }
     cv_.notify_all();
+    ctx_.log->append_signal().Notify();
     if (thread_.joinable()) thread_.join();
   }
 
@@ -226,6 +228,8 @@ class JobImpl final : public Job {
     env.sinks.job = name_;
     env.sinks.job_dir = job_dir_;
     env.sinks.data_dir = ctx_.data_dir;
+    env.sinks.store = &ctx_.store;
+    env.sinks.stores = ctx_.stores.get();
     env.sinks.log = ctx_.log;
     env.sinks.alerts = ctx_.alerts;
     env.sinks.clock = ctx_.clock;
@@ -449,6 +453,8 @@ class JobImpl final : public Job {
         std::lock_guard<std::mutex> lock(mu_);
         if (stop_) return Status::Ok();
       }
+      // Taken before reading, so records made readable during the step wake the wait.
+      const uint64_t appended = ctx_.log->append_signal().sequence();
       uint64_t records = 0;
       FG_RETURN_IF_ERROR(Step(&records));
       const int64_t now = ctx_.clock->NowMillis();
@@ -462,8 +468,9 @@ class JobImpl final : public Job {
         }
       }
       if (records == 0) {
-        std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait_for(lock, std::chrono::milliseconds(kIdlePollMs), [&] { return stop_; });
+        // Nothing read: sleep until the log has new records (or the poll interval passes,
+        // for timers and idle-source watermarks); Stop and Abort notify the signal too.
+        ctx_.log->append_signal().WaitFor(appended, std::chrono::milliseconds(kIdlePollMs));
       }
     }
   }

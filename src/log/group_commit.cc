@@ -163,6 +163,8 @@ void LogManagerImpl::CommitLoop() {
       completed.insert(completed.end(), round_completed[i].begin(), round_completed[i].end());
       round_completed[i].clear();
     }
+    // Records of this round are readable now: wake jobs waiting for data.
+    if (!work.empty()) append_signal().Notify();
     work.clear();
     Complete(completed);
     {

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "log/append_signal.h"
 #include "log/types.h"
 
 namespace fluxgate::log {
@@ -68,6 +69,15 @@ struct RecoveryReport {
 };
 
 using AppendCallback = std::function<void(std::vector<AppendResult>)>;
+
+// Per-shard write counters for metrics (LogManager::Traffic): what Append accepted since
+// the shard was opened by this process, from every producer (Kinesis API, HTTP, MQTT).
+struct ShardTraffic {
+  std::string stream;
+  uint32_t shard = 0;
+  uint64_t records = 0;
+  uint64_t bytes = 0;  // data + partition key
+};
 
 class LogManager {
  public:
@@ -127,12 +137,22 @@ class LogManager {
   virtual Result<std::pair<ShardOffset, ShardOffset>> ShardBounds(const std::string& name,
                                                                   uint32_t shard) const = 0;
 
+  // Write counters of every shard, open and closed, sorted by stream then shard. Cheap
+  // (atomics read under the stream locks); for scrapes, not for the hot path.
+  virtual std::vector<ShardTraffic> Traffic() const { return {}; }
+
   // Deletes whole expired segments now (also runs periodically in the background) and
   // drops closed shards whose every record has expired. Returns segments deleted.
   virtual Result<int> EnforceRetention() = 0;
 
   // Flushes and fsyncs everything queued, then stops background threads. Idempotent.
   virtual Status Close() = 0;
+
+  // Notified after every commit round that made records readable (append_signal.h).
+  AppendSignal& append_signal() { return append_signal_; }
+
+ private:
+  AppendSignal append_signal_;
 };
 
 }  // namespace fluxgate::log
