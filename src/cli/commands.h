@@ -15,5 +15,9 @@ void RegisterStreamsCommand(CLI::App& app, int* exit_code);   // streams_cmd.cc
 void RegisterSqlCommand(CLI::App& app, int* exit_code);       // sql_cmd.cc
 void RegisterJobsCommand(CLI::App& app, int* exit_code);      // jobs_cmd.cc
 void RegisterQualityCommand(CLI::App& app, int* exit_code);   // quality_cmd.cc
+void RegisterAlertsCommand(CLI::App& app, int* exit_code);    // alerts_cmd.cc
+void RegisterAlarmsCommand(CLI::App& app, int* exit_code);    // alarms_cmd.cc
+void RegisterStoreCommand(CLI::App& app, int* exit_code);     // store_cmd.cc
+void RegisterQueryCommand(CLI::App& app, int* exit_code);     // query_cmd.cc
 
 }  // namespace fluxgate::cli

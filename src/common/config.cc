@@ -66,33 +66,8 @@ Status LoadConfigFile(const std::string& path, ServeConfig& c) {
     r.Read("read_batch_records", c.jobs.read_batch_records);
     FG_RETURN_IF_ERROR(r.Finish());
   }
-  if (const toml::table* t = top.Sub("alerts")) {
-    TableReader r(*t, "alerts.", path);
-    r.Read("max_attempts", c.alerts.max_attempts);
-    r.Read("initial_backoff_ms", c.alerts.initial_backoff_ms);
-    r.Read("max_backoff_ms", c.alerts.max_backoff_ms);
-    r.Read("queue_limit", c.alerts.queue_limit);
-    r.Read("webhook_timeout_ms", c.alerts.webhook_timeout_ms);
-    r.Read("drain_timeout_ms", c.alerts.drain_timeout_ms);
-    if (const toml::array* subs = r.Tables("subscriptions")) {
-      // The file's list replaces any earlier one: subscriptions are not merged.
-      c.alerts.subscriptions.clear();
-      for (size_t i = 0; i < subs->size(); ++i) {
-        ServeConfig::Alerts::Subscription sub;
-        TableReader sr(*subs->get(i)->as_table(),
-                       "alerts.subscriptions[" + std::to_string(i) + "].", path);
-        sr.Read("topic", sub.topic);
-        sr.Read("kind", sub.kind);
-        sr.Read("url", sub.url);
-        sr.Read("ca_file", sub.ca_file);
-        sr.Read("path", sub.path);
-        sr.Read("fsync", sub.fsync);
-        FG_RETURN_IF_ERROR(sr.Finish());
-        c.alerts.subscriptions.push_back(std::move(sub));
-      }
-    }
-    FG_RETURN_IF_ERROR(r.Finish());
-  }
+  if (const toml::table* t = top.Sub("alerts"))
+    FG_RETURN_IF_ERROR(LoadAlertsConfig(*t, path, c.alerts));
   if (const toml::table* t = top.Sub("ingest"))
     FG_RETURN_IF_ERROR(LoadIngestConfig(*t, path, c.ingest));
   if (const toml::table* t = top.Sub("auth")) FG_RETURN_IF_ERROR(LoadAuthConfig(*t, path, c.auth));
@@ -101,8 +76,16 @@ Status LoadConfigFile(const std::string& path, ServeConfig& c) {
     FG_RETURN_IF_ERROR(LoadQualityConfig(*t, path, c.quality));
   if (const toml::table* t = top.Sub("store"))
     FG_RETURN_IF_ERROR(LoadStoreConfig(*t, path, c.store));
-  if (const toml::array* a = top.Tables("alarms"))
+  // `alarms = []` turns the shipped default alarms off; [[alarms]] tables replace them.
+  if (const toml::array* none = root["alarms"].as_array(); none != nullptr && none->empty()) {
+    std::vector<std::string> empty;
+    top.Read("alarms", empty);
+    c.alarms.alarms.clear();
+  } else if (const toml::array* a = top.Tables("alarms")) {
     FG_RETURN_IF_ERROR(LoadAlarmsConfig(*a, path, c.alarms));
+  }
+  if (const toml::table* t = top.Sub("lifecycle"))
+    FG_RETURN_IF_ERROR(LoadLifecycleConfig(*t, path, c.lifecycle));
   FG_RETURN_IF_ERROR(top.Finish());
   return ValidateConfig(c);
 }
@@ -146,86 +129,8 @@ Status ValidateConfig(const ServeConfig& c) {
   FG_RETURN_IF_ERROR(ValidateQualityConfig(c.quality));
   FG_RETURN_IF_ERROR(ValidateStoreConfig(c.store));
   FG_RETURN_IF_ERROR(ValidateAlarmsConfig(c.alarms));
+  FG_RETURN_IF_ERROR(ValidateLifecycleConfig(c.lifecycle));
   return ValidateAlertsConfig(c.alerts);
-}
-
-namespace {
-
-bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    char c = s[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != prefix[i]) return false;
-  }
-  return true;
-}
-
-// Error messages quote the key, never the URL: webhook URLs often carry a token.
-Status CheckSubscription(const ServeConfig::Alerts::Subscription& s, const std::string& key) {
-  if (s.topic.empty()) return Status::InvalidArgument(key + "topic is required");
-  if (s.topic.size() > 256 ||
-      s.topic.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                "0123456789._-") != std::string::npos)
-    return Status::InvalidArgument(
-        key + "topic must be 1-256 characters of A-Z a-z 0-9 . _ -, got \"" + s.topic + "\"");
-  if (s.kind == "webhook") {
-    if (s.url.empty())
-      return Status::InvalidArgument(key + "url is required for kind = \"webhook\"");
-    const bool https = StartsWithNoCase(s.url, "https://");
-    if (!https && !StartsWithNoCase(s.url, "http://"))
-      return Status::InvalidArgument(key + "url must start with http:// or https://");
-    const size_t host_at = https ? 8 : 7;
-    const std::string_view authority =
-        std::string_view(s.url).substr(host_at, s.url.find_first_of("/?#", host_at) - host_at);
-    if (authority.empty()) return Status::InvalidArgument(key + "url has no host");
-    if (authority.find('@') != std::string_view::npos)
-      return Status::InvalidArgument(key + "url: user info (user:password@) is not supported");
-    if (!s.path.empty()) return Status::InvalidArgument(key + "path is only for kind = \"file\"");
-    if (s.fsync) return Status::InvalidArgument(key + "fsync is only for kind = \"file\"");
-    if (!https && !s.ca_file.empty())
-      return Status::InvalidArgument(key + "ca_file is only for https:// urls");
-  } else if (s.kind == "file") {
-    if (s.path.empty())
-      return Status::InvalidArgument(key + "path is required for kind = \"file\"");
-    if (!s.url.empty()) return Status::InvalidArgument(key + "url is only for kind = \"webhook\"");
-    if (!s.ca_file.empty())
-      return Status::InvalidArgument(key + "ca_file is only for kind = \"webhook\"");
-  } else if (s.kind.empty()) {
-    return Status::InvalidArgument(key + "kind is required (\"webhook\" or \"file\")");
-  } else {
-    return Status::InvalidArgument(key + "kind must be \"webhook\" or \"file\", got \"" + s.kind +
-                                   "\"");
-  }
-  return Status::Ok();
-}
-
-}  // namespace
-
-Status ValidateAlertsConfig(const ServeConfig::Alerts& a) {
-  if (a.max_attempts < 1 || a.max_attempts > 100)
-    return Status::InvalidArgument("alerts.max_attempts must be between 1 and 100");
-  if (a.initial_backoff_ms < 1)
-    return Status::InvalidArgument("alerts.initial_backoff_ms must be at least 1");
-  if (a.max_backoff_ms < a.initial_backoff_ms)
-    return Status::InvalidArgument("alerts.max_backoff_ms must be at least initial_backoff_ms");
-  if (a.queue_limit < 1 || a.queue_limit > 10'000'000)
-    return Status::InvalidArgument("alerts.queue_limit must be between 1 and 10000000");
-  if (a.webhook_timeout_ms < 1)
-    return Status::InvalidArgument("alerts.webhook_timeout_ms must be at least 1");
-  if (a.drain_timeout_ms < 0)
-    return Status::InvalidArgument("alerts.drain_timeout_ms must not be negative");
-  std::set<std::tuple<std::string, std::string, std::string>> seen;
-  for (size_t i = 0; i < a.subscriptions.size(); ++i) {
-    const auto& s = a.subscriptions[i];
-    const std::string key = "alerts.subscriptions[" + std::to_string(i) + "].";
-    FG_RETURN_IF_ERROR(CheckSubscription(s, key));
-    if (!seen.emplace(s.topic, s.kind, s.kind == "file" ? s.path : s.url).second)
-      return Status::InvalidArgument("alerts.subscriptions[" + std::to_string(i) +
-                                     "] repeats an earlier subscription (same topic, kind and "
-                                     "target): every alert would be delivered twice");
-  }
-  return Status::Ok();
 }
 
 }  // namespace fluxgate

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "common/config_alarms.h"
+#include "common/config_lifecycle.h"
+#include "common/config_alerts.h"
 #include "common/config_auth.h"
 #include "common/config_ingest.h"
 #include "common/config_quality.h"
@@ -68,31 +70,15 @@ struct ServeConfig {
 
   // Alert delivery (src/alerts/, docs/design/alerts.md). TOML: an [alerts] table with the
   // delivery settings and one [[alerts.subscriptions]] table per subscription.
-  struct Alerts {
-    struct Subscription {
-      std::string topic;   // 'topic' of the SQL 'alert' sink; [A-Za-z0-9._-], 1..256 chars
-      std::string kind;    // "webhook" | "file"
-      std::string url;     // webhook: http(s)://HOST[:PORT]/PATH (may hold a token: never logged)
-      std::string path;    // file: JSON Lines file, appended to (created 0640 if absent)
-      bool fsync = false;  // file: fsync after every alert (slower; survives power loss)
-      // webhook, https only: PEM CA certificates to trust for the receiver; empty:
-      // $FLUXGATE_CA_FILE if set, else the system store
-      std::string ca_file;
-    };
-    uint32_t max_attempts = 5;           // deliveries tried per alert and subscription
-    int64_t initial_backoff_ms = 500;    // wait before the 2nd attempt; doubles each time
-    int64_t max_backoff_ms = 30'000;     // cap of that wait (jitter is applied below it)
-    uint32_t queue_limit = 10'000;       // alerts waiting per subscription; oldest dropped
-    int64_t webhook_timeout_ms = 5'000;  // one webhook POST, connect to response
-    int64_t drain_timeout_ms = 5'000;    // how long shutdown waits for queues to empty
-    std::vector<Subscription> subscriptions;
-  } alerts;
+  using Alerts = AlertsConfig;  // common/config_alerts.h
+  Alerts alerts;
 
   IngestConfig ingest;    // [ingest]: MQTT subscriptions, HTTP records endpoint
   AuthConfig auth;        // [auth]: SigV4 principals and permissions
   TlsConfig tls;          // [tls]: certificate and key for every listener
   QualityConfig quality;  // [quality]: schemas, invalid-record handling, profiling
   StoreConfig store;      // [store]: S3-compatible object store for s3:// paths
+  LifecycleConfig lifecycle;  // [lifecycle]: retention and compaction of sink output
   AlarmsConfig alarms;    // [[alarms]]: CloudWatch-style alarms over our metrics
 };
 
@@ -104,8 +90,6 @@ Status LoadConfigFile(const std::string& path, ServeConfig& config);
 // Includes ValidateAlertsConfig.
 Status ValidateConfig(const ServeConfig& config);
 
-// Checks the [alerts] settings and every subscription (kind, url/path, duplicates).
-// Errors name the key, e.g. "alerts.subscriptions[1].url: ...", never the URL itself.
-Status ValidateAlertsConfig(const ServeConfig::Alerts& alerts);
+// ValidateAlertsConfig: common/config_alerts.h.
 
 }  // namespace fluxgate

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <sstream>
 
@@ -18,8 +19,13 @@
 #include "jobs/job_manager.h"
 #include "kinesis/api.h"
 #include "log/log_manager.h"
+#include "metrics/alarm_engine.h"
+#include "metrics/registry.h"
 #include "quality/service.h"
+#include "server/metrics_wiring.h"
 #include "server/pipeline_files.h"
+#include "store/lifecycle_task.h"
+#include "store/open_store.h"
 #include "web/http_api.h"
 
 namespace fluxgate::server {
@@ -74,6 +80,10 @@ struct Node::Impl {
   std::unique_ptr<web::HttpApi> web;
   std::unique_ptr<http::Server> kinesis_server;
   std::unique_ptr<http::Server> http_server;
+  // GET /metrics and [[alarms]] (metrics_wiring.h); the engine publishes to `alerts`.
+  std::unique_ptr<metrics::Registry> metrics;
+  std::unique_ptr<metrics::AlarmEngine> alarms;
+  std::unique_ptr<store::LifecycleTask> lifecycle;  // [lifecycle]; stopped first
   bool stopped = false;
 };
 
@@ -116,7 +126,7 @@ Result<std::unique_ptr<Node>> Node::Start(const ServeConfig& c, jobs::JobManager
   lo.retention_check_interval_ms = c.log.retention_check_interval_ms;
   lo.sync_threads = c.log.sync_threads;
   FG_ASSIGN_OR_RETURN(n.log, log::LogManager::Open(lo));
-  FG_ASSIGN_OR_RETURN(n.alerts, alerts::AlertHub::Start(c.alerts));
+  FG_ASSIGN_OR_RETURN(n.alerts, alerts::AlertHub::Start(c.alerts, c.data_dir));
   // [quality]: ingest paths find the stream rules through the log (quality::CheckedAppend);
   // profiles are computed in the background and stale devices alert through the hub.
   quality::Service::Options qo;
@@ -131,8 +141,25 @@ Result<std::unique_ptr<Node>> Node::Start(const ServeConfig& c, jobs::JobManager
   jc.worker_threads = c.jobs.worker_threads;
   jc.max_state_bytes = c.jobs.max_state_bytes;
   jc.read_batch_records = c.jobs.read_batch_records;
+  // [store]: s3:// sink paths go to [store.s3] when set; one opener (one S3 connection
+  // pool) for every sink and the lifecycle task.
+  jc.store = c.store;
+  jc.stores = std::make_shared<store::SinkStoreOpener>(c.store, c.data_dir);
   n.jobs = std::make_unique<jobs::JobManager>(jc, std::move(jo));
   FG_RETURN_IF_ERROR(n.jobs->RestoreFromDisk(startup));
+  // [lifecycle]: expiry and compaction of sink output, after the jobs restored (a restore
+  // re-publishes its checkpoint's files first).
+  FG_ASSIGN_OR_RETURN(
+      n.lifecycle,
+      store::LifecycleTask::Create(
+          c.lifecycle,
+          [stores = jc.stores](const store::SinkLocation& l) { return stores->Open(l); },
+          [] {
+            return std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                .count();
+          }));
+  n.lifecycle->Start();
   // MQTT ingest appends like any producer; connecting to the brokers runs in the background.
   FG_ASSIGN_OR_RETURN(n.mqtt, ingest::MqttIngest::Start(c.ingest, c.data_dir, n.log.get()));
 
@@ -156,6 +183,13 @@ Result<std::unique_ptr<Node>> Node::Start(const ServeConfig& c, jobs::JobManager
   web::RecordsApiOptions ro;
   ro.max_request_bytes = c.ingest.http_max_request_bytes;
   n.web = std::make_unique<web::HttpApi>(n.log.get(), n.jobs.get(), ko.authorizer, ro);
+  n.web->SetBearerToken(c.http.bearer_token);  // [http] bearer_token: admin API + dashboard
+  n.web->SetAlerts(n.alerts.get());
+  n.metrics = std::make_unique<metrics::Registry>();
+  AddServerCollectors(*n.metrics, {n.log.get(), n.kinesis.get(), n.jobs.get(), n.alerts.get(),
+                                   n.mqtt.get(), n.quality.get()});
+  FG_ASSIGN_OR_RETURN(n.alarms, StartAlarmEngine(c.alarms, n.metrics.get(), n.alerts.get()));
+  n.web->metrics().Attach(n.metrics.get(), n.alarms.get());
 
   http::ServerOptions kso;
   kso.host = kaddr.first;
@@ -203,9 +237,11 @@ Status Node::Stop() {
   // in progress finish, the jobs take their final checkpoints, queued alerts drain, and
   // the log flushes and fsyncs last.
   auto logger = GetLogger("server");
+  if (impl_->lifecycle) impl_->lifecycle->Stop();
   if (impl_->http_server) impl_->http_server->Stop();
   if (impl_->kinesis_server) impl_->kinesis_server->Stop();
   if (impl_->web) impl_->web->Stop();
+  if (impl_->alarms) impl_->alarms->Stop();  // publishes to the alerts stopped below
   if (impl_->mqtt) impl_->mqtt->Stop();  // its last PUBACKs need the log still open
   if (impl_->quality) impl_->quality->Stop();  // before the alerts it publishes to
   Status st;

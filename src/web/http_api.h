@@ -2,6 +2,8 @@
 // endpoints under /v1/streams, HTTP ingest (POST /v1/streams/{stream}/records, RecordsApi
 // in records_api.h) and, given a JobManager, the job and query endpoints of JobsApi
 // (jobs_api.h) under /v1/jobs and /v1/queries.
+// Also the live dashboard (dashboard.h: /, /v1/events, /v1/dashboard/...), and, with a
+// bearer token set, the token check for every route but /healthz and the static files.
 //
 // Thread-safety: Handle() may be called concurrently from I/O threads.
 #pragma once
@@ -9,6 +11,9 @@
 #include <memory>
 
 #include "http/server.h"
+#include "web/alerts_api.h"
+#include "web/dashboard.h"
+#include "web/metrics_api.h"
 #include "web/quality_api.h"
 #include "web/records_api.h"
 
@@ -36,8 +41,18 @@ class HttpApi {
                    RecordsApiOptions records = {});
   ~HttpApi();
   void Handle(http::Request&& request, http::Responder respond);
+  // [http] bearer_token: when not empty, every route but /healthz and the dashboard's
+  // static files needs it (web/dashboard_auth.h), or, with principals configured, a SigV4
+  // signature. Call before the listener starts; the token is never logged.
+  void SetBearerToken(std::string token) { bearer_token_ = std::move(token); }
+  // The dashboard's alert, dead-letter and alarm providers (web/dashboard.h); any time.
+  void SetDashboardSources(DashboardSources sources) { dashboard_.SetSources(std::move(sources)); }
   // Finishes job operations in progress; later ones get 503. Call before stopping jobs.
   void Stop();
+  // GET /metrics, /v1/metrics, /v1/alarms (metrics_api.h); Attach before serving.
+  MetricsApi& metrics() { return metrics_; }
+  // /v1/alerts/... (alerts_api.h) for `hub`, which must outlive this; call before serving.
+  void SetAlerts(alerts::AlertHub* hub) { alerts_ = std::make_unique<AlertsApi>(hub); }
 
  private:
   http::Response Streams() const;
@@ -47,6 +62,10 @@ class HttpApi {
   std::shared_ptr<const auth::Authorizer> authorizer_;  // shared with the Kinesis API
   RecordsApi records_;
   QualityApi quality_;  // GET /v1/quality/... (quality_api.h)
+  MetricsApi metrics_;  // GET /metrics, /v1/metrics, /v1/alarms (metrics_api.h)
+  std::unique_ptr<AlertsApi> alerts_;  // /v1/alerts/... (alerts_api.h); null until SetAlerts
+  std::string bearer_token_;  // empty: no token needed
+  Dashboard dashboard_;       // /, /v1/events, /v1/dashboard/... (dashboard.h)
 };
 
 }  // namespace fluxgate::web
