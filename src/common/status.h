@@ -48,6 +48,14 @@ class [[nodiscard]] Status {
   static Status Internal(std::string_view msg) { return Status(Code::kInternal, msg); }
   // An IOError carrying strerror(errno) for `what`.
   static Status FromErrno(std::string_view what, int err);
+  // A status of `code` (not kOk) with `msg`: for code that maps codes from elsewhere.
+  static Status WithCode(Code code, std::string_view msg) { return Status(code, msg); }
+  // The same code with `prefix` put before the message (context such as the object or
+  // table it happened in). OK stays OK.
+  Status WithPrefix(std::string_view prefix) const {
+    if (ok()) return *this;
+    return Status(code(), std::string(prefix) + message());
+  }
 
   bool ok() const { return rep_ == nullptr; }
   Code code() const { return rep_ ? rep_->code : Code::kOk; }

@@ -42,27 +42,7 @@ Result<OpenedTableStore> OpenLocalTableStore(const sql::SinkPath& path,
 namespace {
 
 // `s` with `context` in front of its message, keeping its code.
-Status WithContext(const Status& s, const std::string& context) {
-  const std::string msg = context + s.message();
-  switch (s.code()) {
-    case Status::Code::kNotFound:
-      return Status::NotFound(msg);
-    case Status::Code::kCorruption:
-      return Status::Corruption(msg);
-    case Status::Code::kInvalidArgument:
-      return Status::InvalidArgument(msg);
-    case Status::Code::kLimitExceeded:
-      return Status::LimitExceeded(msg);
-    case Status::Code::kThrottled:
-      return Status::Throttled(msg);
-    case Status::Code::kUnavailable:
-      return Status::Unavailable(msg);
-    case Status::Code::kInternal:
-      return Status::Internal(msg);
-    default:
-      return Status::IOError(msg);
-  }
-}
+Status WithContext(const Status& s, const std::string& context) { return s.WithPrefix(context); }
 
 }  // namespace
 

@@ -5,10 +5,10 @@
 
 #include <thread>
 
+#include "auth/sigv4.h"
 #include "common/base64.h"
 #include "common/json_writer.h"
 #include "http/client.h"
-#include "auth/sigv4.h"
 
 namespace fluxgate::kinesis {
 namespace {
@@ -70,27 +70,6 @@ Status::Code CodeForException(std::string_view name, int http_status) {
   if (http_status >= 500) return Status::Code::kInternal;
   // Auth failures (InvalidSignature, UnrecognizedClient, ...) are caller mistakes.
   return Status::Code::kInvalidArgument;
-}
-
-Status MakeStatus(Status::Code code, const std::string& msg) {
-  switch (code) {
-    case Status::Code::kNotFound:
-      return Status::NotFound(msg);
-    case Status::Code::kResourceBusy:
-      return Status::ResourceBusy(msg);
-    case Status::Code::kInvalidArgument:
-      return Status::InvalidArgument(msg);
-    case Status::Code::kLimitExceeded:
-      return Status::LimitExceeded(msg);
-    case Status::Code::kThrottled:
-      return Status::Throttled(msg);
-    case Status::Code::kExpired:
-      return Status::Expired(msg);
-    case Status::Code::kUnavailable:
-      return Status::Unavailable(msg);
-    default:
-      return Status::Internal(msg);
-  }
 }
 
 // A field that must be a string; empty when absent or null (optional fields).
@@ -260,7 +239,7 @@ Status ErrorFromResponse(const http::Response& response) {
   if (type.empty()) type = fmt::format("HTTP {}", response.status);
   if (message.empty() && !response.body.empty() && !is_json) message = response.body.substr(0, 200);
   std::string text = message.empty() ? type : fmt::format("{}: {}", type, message);
-  return MakeStatus(CodeForException(type, response.status), text);
+  return Status::WithCode(CodeForException(type, response.status), text);
 }
 
 }  // namespace wire
