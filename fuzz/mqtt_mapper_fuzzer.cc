@@ -75,7 +75,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view topic = fluxgate::fuzz::TakeUntil(in, '\n');
   const std::string_view payload = in;
   // What DecodePublish accepts (ValidateTopicName itself does not check the UTF-8).
-  if (!mqtt::ValidateTopicName(topic).ok() || !mqtt::IsMqttUtf8(topic)) return 0;
+  if (!fluxgate::mqtt::ValidateTopicName(topic).ok() || !fluxgate::mqtt::IsMqttUtf8(topic))
+    return 0;
 
   bool any = false;
   for (const std::string& f : rule.config.topics) any |= TopicMatches(f, topic);
