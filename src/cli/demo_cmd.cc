@@ -184,10 +184,14 @@ void ReportOutput(const std::filesystem::path& data_dir, uint64_t anomalies) {
       static_cast<unsigned long long>(anomalies));
   std::printf(
       "  The window still open when the demo ended is published by the next run.\n"
-      "  Query the results, e.g. with DuckDB:\n"
+      "  Query the archive with the same SQL, in batch (docs/sql.md):\n"
+      "    build/fluxgate query --data-dir %s \\\n"
+      "      \"SELECT location, sensor_type, AVG(avg_value) AS avg_value FROM iot_analytics_sink "
+      "GROUP BY location, sensor_type\"\n"
+      "  or with DuckDB:\n"
       "    SELECT * FROM read_parquet('%s/analytics-results/**/*.parquet', "
       "hive_partitioning=true);\n",
-      base.c_str());
+      data_dir.c_str(), base.c_str());
 }
 
 int RunDemo(const DemoFlags& f) {
