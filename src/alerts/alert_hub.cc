@@ -169,7 +169,7 @@ Result<std::unique_ptr<AlertHub>> AlertHub::Start(const ServeConfig::Alerts& con
 
 AlertHub::~AlertHub() { (void)Stop(); }
 
-void AlertHub::Publish(Alert alert) {
+bool AlertHub::Prepare(Alert& alert) {
   published_.fetch_add(1, std::memory_order_relaxed);
   if (alert.id.empty()) alert.id = AlertId(alert.topic, alert.rule, alert.attributes);
   if (alert.event_time_ms == 0) alert.event_time_ms = WallClockMs();
@@ -177,9 +177,26 @@ void AlertHub::Publish(Alert alert) {
   if (alert.subject.empty()) alert.subject = "fluxgate alert: " + alert.topic;
   if (folder_ && !stopped_.load()) {
     std::lock_guard<std::mutex> lock(fold_mu_);
-    if (!folder_->Admit(alert, WallClockMs())) return;
+    if (!folder_->Admit(alert, WallClockMs())) return false;
   }
-  Route(std::move(alert));
+  return true;
+}
+
+void AlertHub::Publish(Alert alert) {
+  if (Prepare(alert)) Route(std::move(alert), /*sync=*/true);
+}
+
+void AlertHub::Publish(std::vector<Alert> alerts) {
+  bool routed = false;
+  for (Alert& a : alerts) {
+    if (!Prepare(a)) continue;
+    Route(std::move(a), /*sync=*/false);
+    routed = true;
+  }
+  // One fsync for the whole batch instead of one per alert.
+  if (!routed || !outbox_) return;
+  if (Status st = outbox_->Sync(); !st.ok())
+    logger_->error("alert outbox fsync failed: {}", st.message());
 }
 
 std::string AlertHub::PublishTest(const std::string& topic, const std::string& message) {
@@ -196,11 +213,11 @@ std::string AlertHub::PublishTest(const std::string& topic, const std::string& m
   a.attributes = std::move(attrs);
   a.id = AlertId(a.topic, a.rule, a.attributes);
   std::string id = a.id;
-  Route(std::move(a));  // not folded: every test should arrive
+  Route(std::move(a), /*sync=*/true);  // not folded: every test should arrive
   return id;
 }
 
-void AlertHub::Route(Alert alert) {
+void AlertHub::Route(Alert alert, bool sync) {
   auto d = std::make_shared<Delivery>();
   d->alert = std::move(alert);
   AppendAlertJson(d->alert, d->json);
@@ -245,7 +262,7 @@ void AlertHub::Route(Alert alert) {
     return;
   }
   if (outbox_ && !stopped_.load()) {
-    auto seq = outbox_->Append(d->alert, ids);
+    auto seq = outbox_->Append(d->alert, ids, sync);
     if (!seq.ok()) {
       outbox_refused_.fetch_add(1, std::memory_order_relaxed);
       bool log = false;
@@ -277,7 +294,7 @@ void AlertHub::FoldLoop() {
       lock.unlock();
       for (Alert& a : summaries) {
         summaries_.fetch_add(1, std::memory_order_relaxed);
-        Route(std::move(a));
+        Route(std::move(a), /*sync=*/true);
       }
       lock.lock();
       continue;
@@ -485,7 +502,7 @@ Status AlertHub::Stop() {
     }
     for (Alert& a : summaries) {
       summaries_.fetch_add(1, std::memory_order_relaxed);
-      Route(std::move(a));
+      Route(std::move(a), /*sync=*/true);
     }
   }
   stopped_.store(true);

@@ -74,6 +74,9 @@ class AlertHub {
   // outbox. Waits only for the outbox's (grouped) fsync, never for delivery. A full queue
   // drops its oldest alert; a full outbox refuses the alert (counted, logged).
   void Publish(Alert alert);
+  // Publish for each alert, with one outbox fsync for all of them (a job's sink hands
+  // over a batch's alerts at once, so an alert storm costs one fsync per batch).
+  void Publish(std::vector<Alert> alerts);
   // Publishes a test alert (rule "fluxgate-test", severity "info") to `topic`; returns its id.
   std::string PublishTest(const std::string& topic, const std::string& message);
 
@@ -114,8 +117,11 @@ class AlertHub {
       const ServeConfig::Alerts::Subscription& sub, const std::string& origin,
       const std::string& key);
   void AddWorkerLocked(std::unique_ptr<SubscriptionWorker> w);  // REQUIRES routes_mu_ (excl.)
-  // Routes one alert whose defaults are filled (after folding).
-  void Route(Alert alert);
+  // Fills an alert's defaults and folds repeats; false when the folder absorbed it.
+  bool Prepare(Alert& alert);
+  // Routes one alert whose defaults are filled (after folding). `sync` false leaves the
+  // outbox fsync to the caller (Outbox::Sync).
+  void Route(Alert alert, bool sync);
   void FoldLoop();
   Status SaveRuntimeSubscriptionsLocked() const;  // REQUIRES routes_mu_
   Status LoadRuntimeSubscriptions(std::vector<ServeConfig::Alerts::Subscription>* out) const;

@@ -284,7 +284,8 @@ Status Outbox::WriteFrameLocked(std::string_view payload) {
   return Status::Ok();
 }
 
-Result<uint64_t> Outbox::Append(const Alert& alert, const std::vector<std::string>& subs) {
+Result<uint64_t> Outbox::Append(const Alert& alert, const std::vector<std::string>& subs,
+                                bool sync) {
   std::string payload;
   payload.push_back('A');
   std::unique_lock<std::mutex> lock(mu_);
@@ -310,7 +311,18 @@ Result<uint64_t> Outbox::Append(const Alert& alert, const std::vector<std::strin
   e.frame = std::move(payload);
   stats_.pending_bytes += frame_bytes;
   ++stats_.pending_alerts;
-  if (!sync_) return seq;
+  if (!sync) return seq;
+  FG_RETURN_IF_ERROR(SyncLocked(lock));
+  return seq;
+}
+
+Status Outbox::Sync() {
+  std::unique_lock<std::mutex> lock(mu_);
+  return SyncLocked(lock);
+}
+
+Status Outbox::SyncLocked(std::unique_lock<std::mutex>& lock) {
+  if (!sync_) return failed_;
   const uint64_t mine = written_;
   while (synced_ < mine) {
     if (syncing_) {
@@ -332,7 +344,7 @@ Result<uint64_t> Outbox::Append(const Alert& alert, const std::vector<std::strin
     synced_cv_.notify_all();
     if (!failed_.ok()) return failed_;
   }
-  return seq;
+  return Status::Ok();
 }
 
 void Outbox::MarkDone(uint64_t seq, std::string_view subscription) {

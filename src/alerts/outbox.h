@@ -66,9 +66,13 @@ class Outbox {
   Outbox& operator=(const Outbox&) = delete;
 
   // Appends `alert` for `subscriptions` (non-empty) and returns its seq once the frame is
-  // on disk. LimitExceeded when the pending frames would pass max_bytes; IOError if the
-  // write or fsync failed (the outbox then refuses further appends until restart).
-  Result<uint64_t> Append(const Alert& alert, const std::vector<std::string>& subscriptions);
+  // on disk (with `sync` false: written, durable only after the next Sync()).
+  // LimitExceeded when the pending frames would pass max_bytes; IOError if the write or
+  // fsync failed (the outbox then refuses further appends until restart).
+  Result<uint64_t> Append(const Alert& alert, const std::vector<std::string>& subscriptions,
+                          bool sync = true);
+  // Makes every frame written so far durable; concurrent callers share one fsync.
+  Status Sync();
   // Marks (seq, subscription) done. Not fsync'd by itself (a lost mark means one repeat
   // after a crash; ids let receivers drop it); the next Append's fsync covers it.
   void MarkDone(uint64_t seq, std::string_view subscription);
@@ -83,9 +87,10 @@ class Outbox {
   };
   Outbox(std::string dir, uint64_t max_bytes, bool sync);
   Status Replay(std::vector<Pending>* recovered);
-  Status WriteFrameLocked(std::string_view payload);  // REQUIRES mu_
-  void MaybeCompactLocked();                          // REQUIRES mu_
-  Status CompactLocked();                             // REQUIRES mu_
+  Status WriteFrameLocked(std::string_view payload);      // REQUIRES mu_
+  Status SyncLocked(std::unique_lock<std::mutex>& lock);  // REQUIRES mu_ (held by `lock`)
+  void MaybeCompactLocked();                              // REQUIRES mu_
+  Status CompactLocked();                                 // REQUIRES mu_
 
   const std::string dir_;
   const std::string path_;

@@ -97,6 +97,8 @@ class AlertSinkOp final : public Operator {
 
   Status Push(int, Chunk chunk) override {
     const runtime::RecordBatch& b = chunk.batch;
+    std::vector<alerts::Alert> batch;
+    batch.reserve(b.num_rows());
     for (size_t r = 0; r < b.num_rows(); ++r) {
       const runtime::RowKind kind = chunk.kind(r);
       if (kind != runtime::RowKind::kInsert && kind != runtime::RowKind::kUpdateAfter) {
@@ -125,8 +127,9 @@ class AlertSinkOp final : public Operator {
         int64_t t = b.column(time_col_).Int64(r);
         a.event_time_ms = time_precision_ > 3 ? t / 1000 : t;
       }
-      hub_->Publish(std::move(a));
+      batch.push_back(std::move(a));
     }
+    hub_->Publish(std::move(batch));  // one outbox fsync per batch, not per alert
     counters_.records_out += b.num_rows();
     return Status::Ok();
   }

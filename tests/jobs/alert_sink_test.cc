@@ -49,7 +49,11 @@ WHERE (sensor_type = 'temperature' AND `value` > 80)
 TEST_F(AlertSinkTest, ThresholdRowsBecomeAlertsWithTheRecipesMessage) {
   const std::string path = dir_ + "/alerts.jsonl";
   ServeConfig::Alerts config;
-  config.subscriptions.push_back({"iot-alerts", "file", "", path});
+  ServeConfig::Alerts::Subscription sub;
+  sub.topic = "iot-alerts";
+  sub.kind = "file";
+  sub.path = path;
+  config.subscriptions.push_back(sub);
   auto hub = alerts::AlertHub::Start(config);
   ASSERT_TRUE(hub.ok()) << hub.status().ToString();
   JobContext ctx = Context();
