@@ -862,3 +862,101 @@ def feed_until_exit(proc, feed, rounds=60, interval=0.5, timeout=30):
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
+
+
+
+def duckdb(queries):
+    """Runs the SQL strings in one DuckDB process (tests/e2e/node/parquet_duckdb.mjs);
+    returns one {"columns", "rows"} result per query. A failed query fails the test."""
+    if shutil.which("node") is None:
+        raise AssertionError("node is not installed: needed to run DuckDB (@duckdb/node-api)")
+    if not os.path.isdir(os.path.join(NODE_DIR, "node_modules", "@duckdb", "node-api")):
+        raise AssertionError("@duckdb/node-api is missing: run `make test-deps` (npm ci in "
+                             "tests/e2e/node)")
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(queries, f)
+    try:
+        out = subprocess.run(["node", os.path.join(NODE_DIR, "parquet_duckdb.mjs"), f.name],
+                             cwd=NODE_DIR, capture_output=True, timeout=300)
+    finally:
+        os.unlink(f.name)
+    if out.returncode != 0:
+        raise AssertionError("DuckDB failed: " + out.stderr.decode(errors="replace")[-2000:])
+    results = json.loads(out.stdout)
+    for q, r in zip(queries, results):
+        if "error" in r:
+            raise AssertionError(f"DuckDB error for {q!r}: {r['error']}")
+    return results
+
+# --- s3rver (npm), the S3 peer of test_s3, test_s3_exactly_once and test_query ---
+
+S3RVER = os.path.join(NODE_DIR, "node_modules", ".bin", "s3rver")
+S3_KEY = "S3RVER"  # s3rver's built-in access key id and secret
+
+
+class S3rver:
+    """One s3rver process on 127.0.0.1:<free port> over a temp directory; stop() by PID."""
+
+    def __init__(self):
+        if not os.path.exists(S3RVER):
+            raise AssertionError(f"s3rver is not installed at {S3RVER}: run `make test-deps` "
+                                 "(npm ci in tests/e2e/node)")
+        if shutil.which("node") is None:
+            raise AssertionError("node is not installed (s3rver needs it)")
+        self.dir = tempfile.mkdtemp(prefix="fg-s3rver-")
+        self.port = free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.log = open(os.path.join(self.dir, "s3rver.log"), "wb")
+        env = dict(os.environ, NODE_OPTIONS="--openssl-legacy-provider")
+        self.proc = subprocess.Popen(
+            [S3RVER, "-d", os.path.join(self.dir, "data"), "-a", "127.0.0.1", "-p",
+             str(self.port), "--no-vhost-buckets"],
+            stdout=self.log, stderr=subprocess.STDOUT, env=env)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"s3rver exited {self.proc.returncode}: {self.log_text()}")
+            try:
+                self.client().list_buckets()
+                return
+            except Exception:  # not listening yet
+                time.sleep(0.2)
+        self.stop()
+        raise AssertionError("s3rver did not answer within 30 s")
+
+    def client(self):
+        import boto3
+        from botocore.config import Config
+        return boto3.client("s3", endpoint_url=self.endpoint, region_name="us-east-1",
+                            aws_access_key_id=S3_KEY, aws_secret_access_key=S3_KEY,
+                            config=Config(s3={"addressing_style": "path"},
+                                          retries={"max_attempts": 2}))
+
+    def log_text(self):
+        self.log.flush()
+        with open(os.path.join(self.dir, "s3rver.log"), "rb") as f:
+            return f.read().decode(errors="replace")[-4000:]
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        if not OPTIONS.keep:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def write_s3_config(path, endpoint, secret=S3_KEY, sse="AES256", key_id=S3_KEY):
+    """A serve config whose [store.s3] points at `endpoint` (path style)."""
+    with open(path, "w") as f:
+        f.write("[store.s3]\n"
+                f'endpoint = "{endpoint}"\n'
+                'region = "us-east-1"\n'
+                f'access_key_id = "{key_id}"\n'
+                f'secret_access_key = "{secret}"\n'
+                "path_style = true\n"
+                f'sse = "{sse}"\n')

@@ -19,7 +19,6 @@ import harness
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 NODE_DIR = os.path.join(HERE, "node")
-SCRIPT = os.path.join(NODE_DIR, "parquet_duckdb.mjs")
 
 WORKDIR = None
 MANIFEST = None
@@ -37,25 +36,7 @@ def find_testgen():
     return path
 
 
-def duckdb(queries):
-    """Runs the SQL strings in one DuckDB process; returns one result per query."""
-    node = shutil.which("node")
-    if not node:
-        raise RuntimeError("node is not installed: needed to run DuckDB (@duckdb/node-api)")
-    if not os.path.isdir(os.path.join(NODE_DIR, "node_modules", "@duckdb", "node-api")):
-        raise RuntimeError("@duckdb/node-api is missing: run `make test-deps` (npm ci in "
-                           "tests/e2e/node)")
-    qfile = os.path.join(WORKDIR, "queries.json")
-    with open(qfile, "w") as f:
-        json.dump(queries, f)
-    out = subprocess.run([node, SCRIPT, qfile], cwd=NODE_DIR, capture_output=True, timeout=300)
-    if out.returncode != 0:
-        raise RuntimeError(f"DuckDB script failed: {out.stderr.decode(errors='replace')}")
-    results = json.loads(out.stdout)
-    for q, r in zip(queries, results):
-        if "error" in r:
-            raise AssertionError(f"DuckDB error for {q!r}: {r['error']}")
-    return results
+duckdb = harness.duckdb
 
 
 def setUpModule():

@@ -22,7 +22,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from test_s3 import S3rver, write_config  # noqa: E402  (s3rver from tests/e2e/node)
+from harness import S3rver, write_s3_config as write_config  # noqa: E402
 
 BUCKET = "iot-analytics"
 STREAM = "iot-telemetry"

@@ -18,78 +18,19 @@ import http.server
 import os
 import threading
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 import unittest
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
+from harness import S3rver, S3_KEY as KEY, write_s3_config as write_config  # noqa: E402
 
 import boto3  # noqa: E402
-from botocore.config import Config  # noqa: E402
 from botocore.exceptions import ClientError  # noqa: E402
 
-S3RVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "node", "node_modules",
-                      ".bin", "s3rver")
-KEY = "S3RVER"  # s3rver's built-in access key id and secret
 BUCKET = "fluxgate-e2e"
-
-
-class S3rver:
-    """One s3rver process on 127.0.0.1:<free port> over a temp directory; stop() by PID."""
-
-    def __init__(self):
-        if not os.path.exists(S3RVER):
-            raise AssertionError(f"s3rver is not installed at {S3RVER}: run `make test-deps` "
-                                 "(npm ci in tests/e2e/node)")
-        if shutil.which("node") is None:
-            raise AssertionError("node is not installed (s3rver needs it)")
-        self.dir = tempfile.mkdtemp(prefix="fg-s3rver-")
-        self.port = harness.free_port()
-        self.endpoint = f"http://127.0.0.1:{self.port}"
-        self.log = open(os.path.join(self.dir, "s3rver.log"), "wb")
-        env = dict(os.environ, NODE_OPTIONS="--openssl-legacy-provider")
-        self.proc = subprocess.Popen(
-            [S3RVER, "-d", os.path.join(self.dir, "data"), "-a", "127.0.0.1", "-p",
-             str(self.port), "--no-vhost-buckets"],
-            stdout=self.log, stderr=subprocess.STDOUT, env=env)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"s3rver exited {self.proc.returncode}: {self.log_text()}")
-            try:
-                self.client().list_buckets()
-                return
-            except Exception:  # not listening yet
-                time.sleep(0.2)
-        self.stop()
-        raise AssertionError("s3rver did not answer within 30 s")
-
-    def client(self):
-        return boto3.client("s3", endpoint_url=self.endpoint, region_name="us-east-1",
-                            aws_access_key_id=KEY, aws_secret_access_key=KEY,
-                            config=Config(s3={"addressing_style": "path"},
-                                          retries={"max_attempts": 2}))
-
-    def log_text(self):
-        self.log.flush()
-        with open(os.path.join(self.dir, "s3rver.log"), "rb") as f:
-            return f.read().decode(errors="replace")[-4000:]
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
-        if not harness.OPTIONS.keep:
-            shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class RecordingProxy:
@@ -140,17 +81,6 @@ class RecordingProxy:
     def stop(self):
         self.server.shutdown()
         self.server.server_close()
-
-
-def write_config(path, endpoint, secret=KEY, sse="AES256", key_id=KEY):
-    with open(path, "w") as f:
-        f.write("[store.s3]\n"
-                f'endpoint = "{endpoint}"\n'
-                'region = "us-east-1"\n'
-                f'access_key_id = "{key_id}"\n'
-                f'secret_access_key = "{secret}"\n'
-                "path_style = true\n"
-                f'sse = "{sse}"\n')
 
 
 class S3Test(unittest.TestCase):

@@ -21,7 +21,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from test_s3 import S3rver, KEY  # noqa: E402
+from harness import S3rver, S3_KEY as KEY  # noqa: E402
 
 BUCKET = "fg-eo"
 STREAM = "eo-telemetry"

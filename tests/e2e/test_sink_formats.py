@@ -31,24 +31,7 @@ def record(i):
                        "v": i + 0.5}, separators=(",", ":"))
 
 
-def duckdb(queries):
-    if shutil.which("node") is None:
-        raise AssertionError("node is not installed: needed to run DuckDB")
-    script = os.path.join(harness.NODE_DIR, "parquet_duckdb.mjs")
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-        json.dump(queries, f)
-    try:
-        out = subprocess.run(["node", script, f.name], cwd=harness.NODE_DIR,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
-    finally:
-        os.unlink(f.name)
-    if out.returncode != 0:
-        raise AssertionError("DuckDB failed: " + out.stderr.decode(errors="replace")[-2000:])
-    results = json.loads(out.stdout)
-    for q, r in zip(queries, results):
-        if "error" in r:
-            raise AssertionError(f"DuckDB: {q}: {r['error']}")
-    return results
+duckdb = harness.duckdb
 
 
 class SinkFormatsTest(unittest.TestCase):
