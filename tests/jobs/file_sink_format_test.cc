@@ -2,6 +2,7 @@
 // member / frame per checkpoint, exactly-once across crashes), and the options' errors.
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <random>
 #include <set>
 
@@ -15,8 +16,53 @@ namespace {
 
 namespace fs = std::filesystem;
 
+std::string Rec(int i);  // below: one telemetry record, a function of i
+
 class FileSinkFormatTest : public testing::JobFixture {
  protected:
+  // Feeds records over four runs of the job described by `sql`, each ended by a crash
+  // (Abort, at a random moment) or a graceful Stop; returns how many records were fed, or -1
+  // if a run could not star
+  int FeedThroughCrashes(const std::string& sql, unsigned seed, int per_batch) {
+    std::mt19937 rng(seed);
+    int next = 0;
+    for (int round = 0; round < 4; ++round) {
+      auto job = MakeJob(sql);
+      if (job == nullptr || !job->Start().ok()) return -1;
+      for (int batch = 0; batch < 5; ++batch) {
+        std::vector<std::string> recs;
+        for (int i = 0; i < per_batch; ++i) recs.push_back(Rec(next++));
+        Append("telemetry", recs, "k" + std::to_string(batch));
+        clock_.Advance(std::uniform_int_distribution<int>(0, 300)(rng));
+        std::this_thread::sleep_for(
+            std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 20)(rng)));
+      }
+      if (round % 2 == 0) {
+        job->Abort();
+      } else {
+        WaitRead(*job, 1);
+        if (!job->Stop().ok()) return -1;
+      }
+    }
+    return next;
+  }
+
+  // Runs the job once more until `published()` counts `want` rows (or it fails), then stops
+  // it gracefully.
+  void FinishRun(const std::string& sql, const std::function<size_t()>& published, size_t want) {
+    auto job = MakeJob(sql);
+    ASSERT_NE(job, nullptr);
+    ASSERT_TRUE(job->Start().ok());
+    for (int i = 0; i < 3000; ++i) {
+      clock_.Advance(100);
+      if (published() >= want) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      auto st = job->status();
+      ASSERT_NE(st.state, JobState::kFailed) << st.error;
+    }
+    ASSERT_TRUE(job->Stop().ok());
+  }
+
   // Published files under `dir` (relative path -> decompressed contents), by suffix.
   std::map<std::string, std::string> Published(const std::string& dir) {
     std::map<std::string, std::string> out;
@@ -132,38 +178,10 @@ class CompressedExactlyOnce : public FileSinkFormatTest,
 TEST_P(CompressedExactlyOnce, AcrossCrashes) {
   const std::string out = dir_ + "/exactly-once";
   const std::string sql = Script(out, "json", GetParam(), "2 s");
-  std::mt19937 rng(7);
-  int next = 0;
-  for (int round = 0; round < 4; ++round) {
-    auto job = MakeJob(sql);
-    ASSERT_NE(job, nullptr);
-    ASSERT_TRUE(job->Start().ok());
-    for (int batch = 0; batch < 5; ++batch) {
-      std::vector<std::string> recs;
-      for (int i = 0; i < 400; ++i) recs.push_back(Rec(next++));
-      Append("telemetry", recs, "k" + std::to_string(batch));
-      clock_.Advance(std::uniform_int_distribution<int>(0, 300)(rng));
-      std::this_thread::sleep_for(
-          std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 20)(rng)));
-    }
-    if (round % 2 == 0) {
-      job->Abort();
-    } else {
-      WaitRead(*job, 1);
-      ASSERT_TRUE(job->Stop().ok());
-    }
-  }
-  auto job = MakeJob(sql);
-  ASSERT_NE(job, nullptr);
-  ASSERT_TRUE(job->Start().ok());
-  for (int i = 0; i < 3000; ++i) {
-    clock_.Advance(100);
-    if (AllLines(out).size() >= static_cast<size_t>(next)) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    auto st = job->status();
-    ASSERT_NE(st.state, JobState::kFailed) << st.error;
-  }
-  ASSERT_TRUE(job->Stop().ok());
+  const int next = FeedThroughCrashes(sql, 7, 400);
+  ASSERT_GE(next, 0) << "a run of the job could not start or stop";
+  FinishRun(
+      sql, [&] { return AllLines(out).size(); }, static_cast<size_t>(next));
   auto lines = AllLines(out);
   std::set<std::string> unique(lines.begin(), lines.end());
   EXPECT_EQ(unique.size(), lines.size()) << "duplicates in the published output";
@@ -236,38 +254,10 @@ TEST_F(FileSinkFormatTest, ParquetExactlyOnceAcrossCrashes) {
   const std::string out = dir_ + "/pq-eo";
   std::string sql = Script(out, "parquet", "none", "2 s");
   sql.replace(sql.find(", 'compression' = 'none'"), 24, "");
-  std::mt19937 rng(11);
-  int next = 0;
-  for (int round = 0; round < 4; ++round) {
-    auto job = MakeJob(sql);
-    ASSERT_NE(job, nullptr);
-    ASSERT_TRUE(job->Start().ok());
-    for (int batch = 0; batch < 5; ++batch) {
-      std::vector<std::string> recs;
-      for (int i = 0; i < 300; ++i) recs.push_back(Rec(next++));
-      Append("telemetry", recs, "k" + std::to_string(batch));
-      clock_.Advance(std::uniform_int_distribution<int>(0, 300)(rng));
-      std::this_thread::sleep_for(
-          std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 20)(rng)));
-    }
-    if (round % 2 == 0) {
-      job->Abort();
-    } else {
-      WaitRead(*job, 1);
-      ASSERT_TRUE(job->Stop().ok());
-    }
-  }
-  auto job = MakeJob(sql);
-  ASSERT_NE(job, nullptr);
-  ASSERT_TRUE(job->Start().ok());
-  for (int i = 0; i < 3000; ++i) {
-    clock_.Advance(100);
-    if (ReadParquetTree(out).rows.size() >= static_cast<size_t>(next)) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    auto st = job->status();
-    ASSERT_NE(st.state, JobState::kFailed) << st.error;
-  }
-  ASSERT_TRUE(job->Stop().ok());
+  const int next = FeedThroughCrashes(sql, 11, 300);
+  ASSERT_GE(next, 0) << "a run of the job could not start or stop";
+  FinishRun(
+      sql, [&] { return ReadParquetTree(out).rows.size(); }, static_cast<size_t>(next));
   auto rows = ReadParquetTree(out).rows;
   std::set<std::string> unique(rows.begin(), rows.end());
   EXPECT_EQ(unique.size(), rows.size()) << "duplicates in the published output";
