@@ -119,9 +119,19 @@ std::string ToSql(const Statement& statement) {
       for (const auto& insert : statement.As<StatementSetStatement>().inserts) {
         std::string sql = InsertSql(*insert);
         out += "  ";
+        // Indent the lines of the INSERT, but not inside a string literal or a quoted
+        // identifier: a newline there is part of the value (a doubled quote toggles out
+        // and back in, so it needs no special case).
+        char quote = 0;
         for (char c : sql) {
           out += c;
-          if (c == '\n') out += "  ";
+          if (quote == 0 && (c == '\'' || c == '`')) {
+            quote = c;
+          } else if (c == quote) {
+            quote = 0;
+          } else if (c == '\n' && quote == 0) {
+            out += "  ";
+          }
         }
         out += ";\n";
       }

@@ -40,5 +40,23 @@ TEST(ParserRegression, PlainTableFunctionParameterNamesStayBare) {
   EXPECT_NE(canonical.find("`OFFSET` => INTERVAL"), std::string::npos) << canonical;
 }
 
+// Found by fuzz/sql_fuzzer: a statement set indented the lines of its INSERTs, including
+// newlines inside string literals and quoted identifiers, so the printed SQL held another
+// literal than the parsed one and printing it again indented it once more.
+TEST(ParserRegression, StatementSetKeepsNewlinesInsideLiteralsAndQuotedNames) {
+  const std::string sql =
+      "EXECUTE STATEMENT SET BEGIN INSERT INTO t SELECT 'a\nb' || 'it''s\nc' AS `x\ny` "
+      "FROM s; END";
+  auto parsed = ParseStatement(sql);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  const std::string canonical = ToSql(**parsed);
+  EXPECT_NE(canonical.find("'a\nb'"), std::string::npos) << canonical;
+  EXPECT_NE(canonical.find("'it''s\nc'"), std::string::npos) << canonical;
+  EXPECT_NE(canonical.find("`x\ny`"), std::string::npos) << canonical;
+  auto again = ParseStatement(canonical);
+  ASSERT_TRUE(again.ok()) << canonical << "\n" << again.status().ToString();
+  EXPECT_EQ(ToSql(**again), canonical);
+}
+
 }  // namespace
 }  // namespace fluxgate::sql
