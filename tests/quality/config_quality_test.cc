@@ -9,7 +9,10 @@ namespace fluxgate {
 namespace {
 
 Status Load(const std::string& text, ServeConfig* c) {
-  const std::string path = ::testing::TempDir() + "/quality_config_test.toml";
+  // One file per test: CTest runs the tests of this file as parallel processes.
+  const std::string path = ::testing::TempDir() + "/quality_config_" +
+                           ::testing::UnitTest::GetInstance()->current_test_info()->name() +
+                           ".toml";
   FILE* f = fopen(path.c_str(), "w");
   fputs(text.c_str(), f);
   fclose(f);
